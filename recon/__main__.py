@@ -1,0 +1,4 @@
+"""`python -m recon` -> the command-line interface."""
+from recon.cli import main
+
+main()

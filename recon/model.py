@@ -1,0 +1,214 @@
+"""Records passed between pipeline stages: plain frozen dataclasses with provenance.
+
+Sign convention: negative amount = money leaving the bank account. Importers flip signs; nothing
+downstream does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record came from: file path plus line (CSV, 1-based physical), page (PDF) or FITID."""
+
+    path: str
+    line: int | None = None
+    page: int | None = None
+    fitid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BankRecord:
+    """One row of one bank export, as the file says it (no judgement)."""
+
+    source: Source
+    date: date
+    amount: Decimal
+    description: str                 # all text fields joined (payee/name, memo), single-spaced
+    account: str | None = None       # the bank account id as written (never printed unmasked)
+    payee: str = ""                  # OFX NAME / CSV description column
+    memo: str = ""                   # OFX MEMO / CSV memo column
+    check_number: str | None = None
+    trntype: str | None = None       # OFX TRNTYPE or CSV type column, as written
+    fitid: str | None = None
+    pending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatementBalance:
+    """A balance the export states (OFX LEDGERBAL, a CSV running balance)."""
+
+    source: Source
+    account: str | None
+    date: date | None
+    amount: Decimal
+    kind: str = "ledger"             # "ledger" | "available" | "running"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckEntry:
+    """One row of the member's check register: a check written (amount positive = paid out)."""
+
+    source: Source
+    number: str
+    date_written: date
+    payee: str
+    amount: Decimal
+    memo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BillPayment:
+    """One payment itemised on a bill under "payments received"."""
+
+    date: date | None
+    amount: Decimal                  # positive
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    """One Connector bill, as read from a PDF (fields the bill does not show are None)."""
+
+    source: Source
+    billing_account: str
+    bill_date: date
+    due_date: date
+    coverage_month: str              # "YYYY-MM"
+    amount_due: Decimal              # negative = credit balance
+    enrollment_id: str | None = None
+    subscriber_id: str | None = None
+    plan: str | None = None          # "health" | "dental"
+    plan_name: str | None = None
+    carrier: str | None = None
+    subscriber_name: str | None = None
+    members: tuple[str, ...] = ()
+    previous_balance: Decimal | None = None
+    payments_received: Decimal | None = None   # positive
+    payment_items: tuple[BillPayment, ...] = ()
+    adjustments: Decimal | None = None          # signed: + raises what is owed
+    premium: Decimal | None = None              # gross monthly premium
+    tax_credit: Decimal | None = None
+    state_subsidy: Decimal | None = None
+    current_charges: Decimal | None = None      # premium - subsidies (member's share)
+    autopay: bool | None = None                 # bill says AutoPay will draw
+    warnings: tuple[str, ...] = ()
+    confidence: tuple[tuple[str, float], ...] = ()  # per-field confidence (OCR); empty = text layer
+
+    @property
+    def subsidy(self) -> Decimal | None:
+        if self.tax_credit is None and self.state_subsidy is None:
+            return None
+        return (self.tax_credit or Decimal(0)) + (self.state_subsidy or Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What one importer read from one file."""
+
+    kind: str
+    records: tuple[BankRecord, ...] = ()
+    checks: tuple[CheckEntry, ...] = ()
+    bills: tuple[Bill, ...] = ()
+    balances: tuple[StatementBalance, ...] = ()
+    notes: tuple[str, ...] = ()      # what was not read and why, warnings
+
+    @property
+    def count(self) -> int:
+        return len(self.records) + len(self.checks) + len(self.bills)
+
+
+@dataclass(frozen=True, slots=True)
+class InputResult:
+    """One input file's outcome, as listed under report.json's `inputs`."""
+
+    path: str
+    kind: str                        # ofx | csv | check_register | bill_pdf | unknown
+    status: str                      # ok | rejected
+    error: str | None
+    records: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AchFields:
+    """Fields parsed out of an ACH description (each bank wraps them differently)."""
+
+    company_name: str | None = None
+    entry_description: str | None = None
+    company_id: str | None = None
+    individual_id: str | None = None
+    individual_name: str | None = None
+    trace_number: str | None = None
+    sec_code: str | None = None
+    effective_date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    """A real bank transaction classified as Connector-related (overlapping exports merged)."""
+
+    id: str
+    date: date
+    amount: Decimal
+    description: str
+    role: str                        # payment | return | refund
+    sources: tuple[Source, ...]
+    check_number: str | None = None
+    account: str | None = None       # bank account id (masked on output)
+    ach: AchFields | None = None
+    date_written: date | None = None  # checks: from the register
+    classified_by: str = ""          # why it is the Connector's, in words
+    autopay: bool = False            # description says AutoPay / recurring
+
+    @property
+    def trace(self) -> str | None:
+        return self.ach.trace_number if self.ach else None
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    transaction_id: str
+    bill_id: str
+    amount: Decimal                  # positive: how much of the debit pays this bill
+    confidence: float
+    reason: str
+    override: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    type: str
+    severity: str                    # high | medium | low
+    message: str
+    billing_account: str | None = None
+    coverage_month: str | None = None
+    amount: Decimal | None = None
+    transaction_ids: tuple[str, ...] = ()
+    bill_ids: tuple[str, ...] = ()
+    accepted: str | None = None      # override note when the user accepted the finding
+
+
+@dataclass(frozen=True, slots=True)
+class BillRef:
+    """A bill with its content-derived id."""
+
+    id: str
+    bill: Bill
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole result of a run."""
+
+    as_of: date
+    inputs: tuple[InputResult, ...]
+    transactions: tuple[Transaction, ...]
+    bills: tuple[BillRef, ...]
+    matches: tuple[Allocation, ...]
+    findings: tuple[Finding, ...]
+    balances: tuple[StatementBalance, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
