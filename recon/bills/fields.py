@@ -1,0 +1,433 @@
+"""Bill text -> labelled field values, through the label vocabulary (vocabulary.toml).
+
+Input: the lines of one bill (`Line`: text, the 1-based page it is on, and for OCR'd text the
+character span and confidence of every word). Output: `Found`, holding for every field each place a
+label was followed by a value that parses for the field's type (`Hit`, in reading order), the labels
+whose value did not parse (`misses`, for diagnostics), the itemised payments, and which markers
+(Connector name, statement header, coupon, AutoPay wording) occur.
+
+How a value is found, in the order tried:
+  * label and value on one line ("Billing Account Number: 712345678"), several pairs per line
+    (two-column layouts: "Statement Date 09/01/2024 Billing Account # 712345678");
+  * a line of labels only, the values on the next line in the same order, parsed by type
+    ("Account No. Statement Date Please Pay By" / "712345678 Sep 1, 2022 Sep 23, 2022");
+  * a label alone on its line, the value being the whole next line ("Primary Member" / "Jane Doe").
+A label inside a line counts only when its value parses (or is empty); otherwise its words are
+part of the previous value, so "Plan Name: ConnectorCare Plan Type 2B" keeps its plan name whole.
+
+Pure functions of text: no PDF library here, so bill parsing is tested on text fixtures.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from recon.dates import month_str, parse_date_any
+from recon.model import BillPayment
+from recon.money import AmountError, parse_amount
+
+VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
+
+BILLING_ACCOUNT_RE = re.compile(r"^7\d{8}$")
+SUBSCRIBER_ID_RE = re.compile(r"^7\d{11}$")
+ENROLLMENT_ID_RE = re.compile(r"^RefID_?\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of page text. ``words``: (start, end, confidence 0-100) per OCR word; () for a text layer."""
+
+    text: str
+    page: int
+    words: tuple[tuple[int, int, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A field value read at one place: the parsed value, the text it came from, and where."""
+
+    field: str
+    value: Any
+    raw: str
+    line: int          # index into the lines given to find_fields
+    start: int         # character span of the value text in that line
+    end: int
+    label: str         # the label text as printed
+
+
+@dataclass
+class Found:
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+    misses: list[Hit] = field(default_factory=list)
+    payment_items: list[tuple[BillPayment, int]] = field(default_factory=list)
+    markers: dict[str, list[int]] = field(default_factory=dict)   # marker name -> line indexes
+    n_hits: int = 0
+
+    def first(self, name: str) -> Hit | None:
+        hs = self.hits.get(name)
+        return hs[0] if hs else None
+
+    def value(self, name: str) -> Any:
+        h = self.first(name)
+        return h.value if h else None
+
+
+# ---------------------------------------------------------------- vocabulary
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    sign: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    fields: dict[str, FieldSpec]
+    date_formats: tuple[str, ...]
+    month_formats: tuple[str, ...]
+    label_re: re.Pattern[str]
+    label_of_group: dict[str, tuple[str, str]]    # regex group -> (field, wording)
+    markers: dict[str, re.Pattern[str]]
+
+
+_OCR_LETTER = {"o": "[o0]", "l": "[l1i|]", "i": "[i1l|]"}
+
+
+def _token_pattern(tok: str) -> str:
+    if tok == "#":
+        return "#"
+    out = []
+    for ch in tok:
+        low = ch.lower()
+        if low in _OCR_LETTER:
+            out.append(_OCR_LETTER[low])
+        elif ch in "'\u2019":
+            out.append("['\u2019`]?")
+        else:
+            out.append(re.escape(low))
+    return "".join(out)
+
+
+def wording_pattern(wording: str) -> str:
+    """A wording -> a tolerant regex: any case, any spacing/punctuation between words, OCR letters."""
+    tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
+    body = r"[^A-Za-z0-9\n]*".join(_token_pattern(t) for t in tokens)
+    return body + r"(?![A-Za-z0-9_])[ \t]*[.:#)]*"
+
+
+_WORD_START = r"(?<![A-Za-z0-9])"
+
+
+def _first_chars(wording: str) -> str:
+    """The characters a wording may start with on the page (case and OCR variants)."""
+    c = wording.lstrip()[0].lower()
+    variants = {c, c.upper()}
+    if c in _OCR_LETTER:
+        variants |= set(_OCR_LETTER[c].strip("[]")) | {ch.upper() for ch in _OCR_LETTER[c].strip("[]")}
+    return "".join(sorted(re.escape(v) for v in variants))
+
+
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """Read and compile a vocabulary file (default: the packaged vocabulary.toml)."""
+    return _load_vocabulary(str(path or VOCABULARY_PATH))
+
+
+@lru_cache(maxsize=8)
+def _load_vocabulary(path: str) -> Vocabulary:
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    fields: dict[str, FieldSpec] = {}
+    entries: list[tuple[str, str]] = []
+    for name, spec in raw["fields"].items():
+        fs = FieldSpec(name, spec["type"], spec.get("sign", "signed"), tuple(spec["labels"]))
+        fields[name] = fs
+        entries.extend((name, w) for w in fs.labels)
+    # Longest wording first, so "Total Amount Due" beats "Amount Due" where both match.
+    entries.sort(key=lambda e: -len(e[1]))
+    # Grouped by first character behind a lookahead: a position that cannot start any label is
+    # rejected after one test instead of one per wording (5x faster on a page).
+    by_first: dict[str, list[str]] = {}
+    groups = {}
+    for i, (name, wording) in enumerate(entries):
+        g = f"g{i}"
+        groups[g] = (name, wording)
+        by_first.setdefault(_first_chars(wording), []).append(f"(?P<{g}>{wording_pattern(wording)})")
+    label_re = re.compile(
+        _WORD_START + "(?:" + "|".join(f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items())
+        + ")", re.IGNORECASE)
+    markers = {}
+    for name, wordings in raw.get("markers", {}).items():
+        ws = sorted(wordings, key=len, reverse=True)
+        markers[name] = re.compile(_WORD_START + "(?:" + "|".join(wording_pattern(w) for w in ws) + ")",
+                                   re.IGNORECASE)
+    return Vocabulary(fields, tuple(raw["date_formats"]), tuple(raw["month_formats"]), label_re,
+                      groups, markers)
+
+
+# ---------------------------------------------------------------- value parsers
+
+# OCR confusions inside numbers: letters that stand for digits.
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                            "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"})
+_ID_TOKEN = re.compile(r"[0-9OoDQlIi|SsBZz]{6,}")
+_MONEY_RE = re.compile(
+    r"\(?[-+]?\s?\$?\s?\(?[-+]?\d[\d,]*\.\d\d\)?(?:\s?-(?!\S))?(?:\s?(?:CR|DR)\b\.?)?", re.IGNORECASE)
+_MONEY_OCR_RE = re.compile(
+    r"\(?[-+]?\s?\$?\s?\(?[-+]?[\dOoIl|S][\dOoIl|S,]*[.,][\dOoIl|S]{2}\)?(?:\s?(?:CR|DR)\b\.?)?")
+_DATE_RE = re.compile(
+    r"[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2}/\d{2}(?!\d)"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}")
+_PERIOD_RE = re.compile(
+    r"(?P<a>\d{1,2}/\d{1,2}/\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})\s*(?:-|–|to|through|thru)\s*"
+    r"(?P<b>\d{1,2}/\d{1,2}/\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})", re.IGNORECASE)
+_MONTH_RE = re.compile(r"[A-Za-z]{3,9}\.?\s+\d{4}|\d{1,2}/\d{4}(?!\d)")
+_PLAN_RE = re.compile(r"(health|medical|dental)\b", re.IGNORECASE)
+_ENROLL_RE = re.compile(r"(?:Ref\s?[I1l|]D[\s_:#-]*)?(\d{6,})", re.IGNORECASE)
+
+
+class _NoValue(Exception):
+    pass
+
+
+def _fix_date_text(s: str) -> str:
+    return re.sub(r"\bSept\b", "Sep", s.replace(".", "") if re.match(r"[A-Za-z]", s) else s)
+
+
+def _identifier(text: str, pattern: re.Pattern[str], ndigits: int) -> tuple[str, int]:
+    m = _ID_TOKEN.match(text)
+    if not m:
+        raise _NoValue
+    digits = m.group(0).translate(_DIGIT_FIX)
+    if not pattern.match(digits):
+        raise _NoValue(f"{m.group(0)!r} is not {ndigits} digits starting with 7")
+    return digits, m.end()
+
+
+def parse_value(vtype: str, text: str, vocab: Vocabulary, *, last: bool = True) -> tuple[Any, int]:
+    """Parse a value of ``vtype`` at the start of ``text``; returns (value, characters used).
+
+    ``last``: the value may take the rest of the text (free text); otherwise only a typed token.
+    Raises _NoValue when the text does not start with such a value.
+    """
+    if vtype == "billing_account":
+        return _identifier(text, BILLING_ACCOUNT_RE, 9)
+    if vtype == "subscriber_id":
+        return _identifier(text, SUBSCRIBER_ID_RE, 12)
+    if vtype == "enrollment_id":
+        m = _ENROLL_RE.match(text)
+        if not m:
+            raise _NoValue
+        return f"RefID_{m.group(1)}", m.end()
+    if vtype == "money":
+        m = _MONEY_RE.match(text)
+        raw = m.group(0) if m else None
+        if m is None:
+            m = _MONEY_OCR_RE.match(text)
+            if not m:
+                raise _NoValue
+            raw = m.group(0).translate(_DIGIT_FIX)
+            raw = re.sub(r",(\d\d)\)?$", r".\1", raw) if "." not in raw else raw
+        try:
+            return parse_amount(raw.strip(), decimal_mark="."), m.end()  # type: ignore[union-attr]
+        except AmountError as exc:
+            raise _NoValue(str(exc)) from exc
+    if vtype == "date":
+        m = _DATE_RE.match(text)
+        if not m:
+            raise _NoValue
+        try:
+            return parse_date_any(_fix_date_text(m.group(0)), vocab.date_formats), m.end()
+        except ValueError as exc:
+            raise _NoValue(str(exc)) from exc
+    if vtype == "month":
+        m = _PERIOD_RE.match(text)
+        if m:
+            try:
+                a = parse_date_any(_fix_date_text(m.group("a")), vocab.date_formats)
+                parse_date_any(_fix_date_text(m.group("b")), vocab.date_formats)
+            except ValueError as exc:
+                raise _NoValue(str(exc)) from exc
+            return month_str(a), m.end()
+        m = _MONTH_RE.match(text)
+        if not m:
+            raise _NoValue
+        try:
+            d = parse_date_any(_fix_date_text(m.group(0)), vocab.month_formats)
+        except ValueError as exc:
+            raise _NoValue(str(exc)) from exc
+        return month_str(d), m.end()
+    if vtype == "plan":
+        m = _PLAN_RE.match(text)
+        if not m:
+            raise _NoValue
+        word = m.group(1).lower()
+        return ("dental" if word == "dental" else "health"), m.end()
+    if vtype in ("text", "names"):
+        if not last:
+            raise _NoValue
+        s = text.strip()
+        if not s:
+            raise _NoValue
+        if vtype == "names":
+            return tuple(n.strip() for n in re.split(r"[;,]", s) if n.strip()), len(text)
+        return s, len(text)
+    raise ValueError(f"unknown value type {vtype!r}")
+
+
+# ---------------------------------------------------------------- the finder
+
+_SEP = " \t:"
+
+
+def _finish(spec: FieldSpec, value: Any) -> Any:
+    if spec.type == "money" and spec.sign == "abs":
+        return abs(value)
+    return value
+
+
+def _labels_in(line: str, vocab: Vocabulary) -> list[tuple[int, int, str, str]]:
+    out = []
+    for m in vocab.label_re.finditer(line):
+        name, _ = vocab.label_of_group[m.lastgroup]  # type: ignore[index]
+        out.append((m.start(), m.end(), name, m.group(0).strip()))
+    return out
+
+
+def _segment(i: int, line: str, vocab: Vocabulary, found: Found) -> list[tuple[str, str, int, int]]:
+    """Accepted labels of one line, as (field, label text, value start); hits recorded on the way.
+
+    Right to left: a label counts when the text up to the next counted label parses for its type,
+    or is empty; otherwise its words belong to the value before it.
+    """
+    labels = _labels_in(line, vocab)
+    accepted: list[tuple[int, int, str, str]] = []
+    hits: list[Hit] = []
+    end = len(line)
+    for k in range(len(labels) - 1, -1, -1):
+        start, lend, name, label = labels[k]
+        spec = vocab.fields[name]
+        seg = line[lend:end]
+        lead = len(seg) - len(seg.lstrip(_SEP))
+        body = seg.strip(_SEP)
+        if not body:
+            accepted.append(labels[k])
+            end = start
+            continue
+        try:
+            value, used = parse_value(spec.type, body, vocab, last=True)
+        except _NoValue:
+            if k == 0:
+                found.misses.append(Hit(name, None, body, i, lend + lead, end, label))
+            continue
+        vstart = lend + lead
+        hits.append(Hit(name, _finish(spec, value), body[:used].strip(), i, vstart, vstart + used, label))
+        accepted.append(labels[k])
+        end = start
+    for h in reversed(hits):
+        found.hits.setdefault(h.field, []).append(h)
+    accepted.reverse()
+    found.n_hits += len(hits)
+    return [(name, label, lend, start) for (start, lend, name, label) in accepted]
+
+
+def _value_row(i: int, line: str, specs: list[tuple[str, str]], vocab: Vocabulary, found: Found) -> None:
+    """Values for labels printed on the previous line, in the same order, parsed by type."""
+    pos = 0
+    for k, (name, label) in enumerate(specs):
+        spec = vocab.fields[name]
+        rest = line[pos:]
+        lead = len(rest) - len(rest.lstrip())
+        try:
+            value, used = parse_value(spec.type, rest.lstrip(), vocab, last=(k == len(specs) - 1))
+        except _NoValue:
+            return
+        start = pos + lead
+        found.hits.setdefault(name, []).append(
+            Hit(name, _finish(spec, value), line[start:start + used].strip(), i, start, start + used, label))
+        found.n_hits += 1
+        pos = start + used
+
+
+def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
+    """Every labelled value, marker and itemised payment in ``lines`` (one bill's text)."""
+    vocab = vocab or load_vocabulary()
+    found = Found()
+    texts = [ln.text for ln in lines]
+    for i, t in enumerate(texts):
+        for mname, rx in vocab.markers.items():
+            if rx.search(t):
+                found.markers.setdefault(mname, []).append(i)
+    items_at = set(found.markers.get("payment_items_header", ()))
+    pending: list[tuple[str, str]] = []     # labels with empty values on the previous line
+    i = 0
+    while i < len(texts):
+        t = texts[i]
+        if i in items_at:
+            i = _payment_rows(texts, i + 1, vocab, found)
+            pending = []
+            continue
+        before = found.n_hits
+        accepted = _segment(i, t, vocab, found)
+        after = found.n_hits
+        starts_with_label = bool(accepted) and not t[: accepted[0][3]].strip()
+        if pending and not starts_with_label:
+            _value_row(i, t, pending, vocab, found)
+            pending = []
+        elif accepted and after == before:
+            pending = [(a[0], a[1]) for a in accepted]
+        else:
+            pending = []
+        i += 1
+    return found
+
+
+_ROW_HEADER = re.compile(r"^\s*date\b.*\bamount\s*$", re.IGNORECASE)
+
+
+def _payment_rows(texts: list[str], i: int, vocab: Vocabulary, found: Found) -> int:
+    """Itemised payments after their heading: "date  description  amount" rows until a non-row."""
+    if i < len(texts) and _ROW_HEADER.match(texts[i]):
+        i += 1
+    while i < len(texts):
+        t = texts[i].strip()
+        d: date | None = None
+        rest = t
+        m = _DATE_RE.match(t)
+        if m:
+            try:
+                d = parse_date_any(_fix_date_text(m.group(0)), vocab.date_formats)
+                rest = t[m.end():].strip()
+            except ValueError:
+                d = None
+        mm = None
+        for mm in _MONEY_RE.finditer(rest):
+            pass
+        if mm is None or rest[mm.end():].strip():
+            break
+        try:
+            amount = abs(parse_amount(mm.group(0).strip(), decimal_mark="."))
+        except AmountError:
+            break
+        desc = rest[: mm.start()].strip()
+        found.payment_items.append((BillPayment(d, amount, desc), i))
+        i += 1
+    return i
+
+
+def marker_lines(lines: list[Line], name: str, vocab: Vocabulary | None = None) -> list[int]:
+    """Indexes of the lines where marker ``name`` (vocabulary [markers]) occurs."""
+    vocab = vocab or load_vocabulary()
+    rx = vocab.markers[name]
+    return [i for i, ln in enumerate(lines) if rx.search(ln.text)]
+
+
+def money_value(x: Any) -> Decimal | None:
+    return x if isinstance(x, Decimal) else None
