@@ -8,8 +8,9 @@ from recon.errors import AmbiguousFormat, InputError, UnknownFormat
 from recon.importers import all_importers
 from recon.importers.base import HEAD_BYTES, Importer
 
-# Files never worth reporting (editor/OS droppings); anything else unreadable is rejected loudly.
-IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+# Files never worth reporting (editor/OS droppings, recon's own config and call log); anything
+# else unreadable is rejected loudly.
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "recon.toml", "calls.jsonl", "calls.csv"}
 IGNORED_DIRS = {".git", "__pycache__", ".recon-cache"}
 
 

@@ -4,14 +4,29 @@ The registry order matters only for tie messages; `detect.identify` asks every i
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from recon.importers.base import Importer
 
 
-def all_importers() -> list[Importer]:
-    """Every importer, each constructed lazily (heavy libraries load inside extract)."""
+def all_importers(profile: str | None = None, profile_dirs: tuple[Path, ...] = (),
+                  cache_dir: Path | None = None) -> list[Importer]:
+    """Every importer, each constructed lazily (heavy libraries load inside extract).
+
+    Args:
+        profile: force this bank CSV profile (``--profile``).
+        profile_dirs: folders of user CSV profiles.
+        cache_dir: where the bill parse cache lives (None: no cache).
+    """
     from recon.importers.bill_pdf import BillPdfImporter
     from recon.importers.check_register import CheckRegisterImporter
     from recon.importers.csv_bank import CsvBankImporter
     from recon.importers.ofx import OfxImporter
 
-    return [OfxImporter(), CheckRegisterImporter(), CsvBankImporter(), BillPdfImporter()]
+    cache = None
+    if cache_dir is not None:
+        from recon.cache import ParseCache
+
+        cache = ParseCache(cache_dir)
+    return [OfxImporter(), CheckRegisterImporter(), CsvBankImporter(profile=profile, profile_dirs=profile_dirs),
+            BillPdfImporter(cache=cache)]

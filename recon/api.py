@@ -1,0 +1,130 @@
+"""run(paths, as_of, config) -> Report: orchestration only (discover, detect, import, normalize,
+match, check). The one place where per-file errors are caught (see `_reading`)."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from recon.checks import CheckContext, run_checks
+from recon.config import Config
+from recon.detect import discover, identify
+from recon.errors import InputError
+from recon.match import MatchResult, bill_id_for, match
+from recon.model import BankRecord, Bill, CheckEntry, ImportResult, InputResult, Report, StatementBalance
+from recon.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    report: Report
+    match: MatchResult
+
+
+def display_path(p: Path) -> str:
+    """Paths in reports: relative to the working directory when under it, POSIX separators."""
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+@dataclass
+class _Outcome:
+    result: InputResult | None = None
+
+
+@contextmanager
+def _reading(display: str, strict: bool, outcome: _Outcome) -> Iterator[None]:
+    """Turn a failure to read one file into a rejected input; the run goes on."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.path is None:
+            exc.path = display
+        outcome.result = InputResult(display, "unknown", "rejected", str(exc), 0)
+    except Exception as exc:  # a bug in an importer: reject the file, unless strict
+        if strict:
+            raise
+        log.exception("importer failed on %s", display)
+        outcome.result = InputResult(display, "unknown", "rejected",
+                                     f"{display}: internal error while reading ({type(exc).__name__}: {exc})", 0)
+
+
+def read_inputs(paths: list[Path], config: Config, strict: bool = False, profile: str | None = None,
+                progress: Callable[[int, int, str], None] | None = None, cache_dir: Path | None = None,
+                ) -> list[tuple[InputResult, ImportResult | None]]:
+    from recon.importers import all_importers
+
+    importers = all_importers(profile=profile, profile_dirs=config.profile_dirs, cache_dir=cache_dir)
+    files = discover(paths)
+    out: list[tuple[InputResult, ImportResult | None]] = []
+    for n, p in enumerate(files, 1):
+        display = display_path(p)
+        if progress:
+            progress(n, len(files), display)
+        outcome = _Outcome()
+        kind = "unknown"
+        result: ImportResult | None = None
+        with _reading(display, strict, outcome):
+            imp = identify(p, display, importers)
+            kind = imp.kind
+            result = imp.extract(p, display)
+        if outcome.result is not None:
+            r = outcome.result
+            out.append((InputResult(r.path, kind, r.status, r.error, 0), None))
+            continue
+        assert result is not None
+        out.append((InputResult(display, kind, "ok", None, result.count, result.notes), result))
+    return out
+
+
+def run(paths: list[Path], as_of: date, config: Config | None = None, strict: bool = False,
+        profile: str | None = None, progress: Callable[[int, int, str], None] | None = None,
+        cache_dir: Path | None = None) -> RunResult:
+    """Reconcile everything under ``paths`` as of ``as_of``."""
+    config = config or Config()
+    read = read_inputs(paths, config, strict=strict, profile=profile, progress=progress, cache_dir=cache_dir)
+    return reconcile(read, as_of, config)
+
+
+def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, config: Config) -> RunResult:
+    """Everything after reading: pure function of the imported data."""
+    read = sorted(read, key=lambda x: x[0].path)
+    bank_files: list[list[BankRecord]] = []
+    checks: list[CheckEntry] = []
+    bills: list[Bill] = []
+    balances: list[StatementBalance] = []
+    for _, res in read:
+        if res is None:
+            continue
+        if res.records:
+            bank_files.append(list(res.records))
+        checks.extend(res.checks)
+        bills.extend(res.bills)
+        balances.extend(res.balances)
+    from recon.ach import parse_ach
+
+    not_connector = {o.transaction for o in config.overrides if o.kind == "not_connector"}
+    norm = normalize(bank_files, checks, bills, config, parse_ach=parse_ach)
+    txs = [t for t in norm.transactions if t.id not in not_connector]
+    refs = bill_id_for(bills)
+    m = match(txs, refs, config)
+    last_bank = max((r.date for f in bank_files for r in f), default=None)
+    ctx = CheckContext(as_of=as_of, config=config, transactions=tuple(txs), bills=tuple(refs), match=m,
+                       uncashed_checks=norm.uncashed_checks, bank_last_date=last_bank)
+    findings = run_checks(ctx)
+    # A credit paired with a debit is a return, whatever its wording.
+    from dataclasses import replace
+
+    returned_credit = {c.id for _, c in m.returns}
+    txs = [replace(t, role="return") if t.id in returned_credit else t for t in txs]
+    report = Report(as_of=as_of, inputs=tuple(i for i, _ in read), transactions=tuple(txs),
+                    bills=tuple(refs), matches=tuple(m.allocations), findings=tuple(findings),
+                    balances=tuple(balances), notes=norm.notes)
+    return RunResult(report=report, match=m)

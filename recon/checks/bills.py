@@ -1,0 +1,233 @@
+"""Findings about bills: unpaid, partial, late; balance discrepancies; coverage at risk.
+
+Severity rules: unpaid past due is high (coverage can end); partial is high; late is medium (paid,
+but a termination notice may follow); a bill that forgot a payment the bank shows is high; a
+previous balance not carried or arithmetic off is medium; payments on the bill the bank does not
+show is low (another account may have paid).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from recon.checks import CheckContext
+from recon.checks.describe import bill_words, payment_words
+from recon.dates import add_months, parse_month
+from recon.match import BillState
+from recon.model import Bill, Finding, Transaction
+from recon.money import dollars
+
+ZERO = Decimal("0")
+
+
+def bill_status(s: BillState, as_of: date) -> str:
+    """paid | late | partial | unpaid | open (not yet due) | credit (nothing to pay)."""
+    due = s.charge
+    if s.bill.amount_due <= 0:
+        return "credit"
+    if due <= 0:
+        return "paid"
+    total = s.paid_on_time + s.paid_late
+    if s.paid_on_time >= due:
+        return "paid"
+    if as_of <= s.bill.due_date:
+        return "paid" if total >= due else "open"
+    if total >= due:
+        return "late"
+    if total > 0:
+        return "partial"
+    return "unpaid"
+
+
+def find_bill_statuses(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for s in sorted(ctx.match.states.values(), key=lambda s: s.ref.id):
+        st = bill_status(s, ctx.as_of)
+        b = s.bill
+        pays = sorted({a.transaction_id for a in ctx.match.allocations if a.bill_id == s.ref.id})
+        if st == "unpaid":
+            returned = [d for d, _ in ctx.match.returns
+                        if any(f for f in [d] if d.date <= b.due_date and d.date >= b.bill_date - timedelta(days=10))]
+            msg = (f"Nothing was paid toward {bill_words(b)}: {dollars(s.charge)} was due "
+                   f"{b.due_date.isoformat()}.")
+            if returned:
+                msg += " The payment for it was returned."
+            out.append(Finding(type="unpaid_bill", severity="high", billing_account=b.billing_account,
+                               coverage_month=b.coverage_month, amount=s.charge, bill_ids=(s.ref.id,),
+                               transaction_ids=tuple(d.id for d in returned), message=msg))
+        elif st == "partial":
+            paid = s.paid_on_time + s.paid_late
+            out.append(Finding(
+                type="partial_payment", severity="high", billing_account=b.billing_account,
+                coverage_month=b.coverage_month, amount=s.charge - paid, bill_ids=(s.ref.id,),
+                transaction_ids=tuple(pays),
+                message=f"Only {dollars(paid)} of {dollars(s.charge)} was paid toward {bill_words(b)} "
+                        f"(due {b.due_date.isoformat()}); {dollars(s.charge - paid)} is still owed."))
+        elif st == "late":
+            late = [ctx.txn(t) for t in pays]
+            last = max(late, key=lambda t: (t.date_written or t.date, t.id))
+            out.append(Finding(
+                type="late_payment", severity="medium", billing_account=b.billing_account,
+                coverage_month=b.coverage_month, amount=s.paid_late, bill_ids=(s.ref.id,),
+                transaction_ids=tuple(pays),
+                message=f"{bill_words(b).capitalize()} was paid in full, but late: {payment_words(last)}, "
+                        f"after the due date {b.due_date.isoformat()}."))
+    return out
+
+
+def _account_bills(ctx: CheckContext) -> dict[str, list[BillState]]:
+    acc: dict[str, list[BillState]] = {}
+    for s in sorted(ctx.match.states.values(), key=lambda s: (s.bill.bill_date, s.ref.id)):
+        acc.setdefault(s.bill.billing_account, []).append(s)
+    return acc
+
+
+def _bank_payments(ctx: CheckContext, account: str, start: date, end: date
+                   ) -> list[tuple[Transaction, Decimal]]:
+    """(debit, the part of it for ``account``) for Connector debits posted in [start, end).
+
+    Allocated parts, plus returned and duplicate draws whole: the Connector credits those too.
+    """
+    parts: dict[str, Decimal] = {}
+    for a in ctx.match.allocations:
+        if ctx.match.states[a.bill_id].bill.billing_account == account:
+            parts[a.transaction_id] = parts.get(a.transaction_id, ZERO) + a.amount
+    for d, _ in ctx.match.returns:
+        if _returned_account(ctx, d) == account:
+            parts[d.id] = -d.amount
+    for t, acct, _ in ctx.match.duplicates:
+        if acct == account:
+            parts[t.id] = -t.amount
+    out = [(ctx.txn(tid), amt) for tid, amt in parts.items() if start <= ctx.txn(tid).date < end]
+    return sorted(out, key=lambda x: (x[0].date, x[0].id))
+
+
+def _returned_account(ctx: CheckContext, t: Transaction) -> str | None:
+    accounts = sorted({s.bill.billing_account for s in ctx.match.states.values()})
+    if len(accounts) == 1:
+        return accounts[0]
+    for s in sorted(ctx.match.states.values(), key=lambda s: (s.bill.bill_date, s.ref.id), reverse=True):
+        if -t.amount in (s.bill.amount_due, s.charge) and s.bill.bill_date <= t.date:
+            return s.bill.billing_account
+    return None
+
+
+def arithmetic_gap(b: Bill) -> Decimal | None:
+    """amount due - (previous - payments + adjustments + current charges), when all are shown."""
+    if b.previous_balance is None or b.payments_received is None:
+        return None
+    charge = b.current_charges
+    if charge is None and b.premium is not None:
+        charge = b.premium - (b.subsidy or ZERO)
+    if charge is None:
+        return None
+    expected = b.previous_balance - b.payments_received + (b.adjustments or ZERO) + charge
+    return b.amount_due - expected
+
+
+def find_balance_discrepancies(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for account, states in sorted(_account_bills(ctx).items()):
+        prev: BillState | None = None
+        for s in states:
+            b = s.bill
+            gap = arithmetic_gap(b)
+            if gap:
+                out.append(Finding(
+                    type="balance_discrepancy", severity="medium", billing_account=account,
+                    coverage_month=b.coverage_month, amount=gap, bill_ids=(s.ref.id,),
+                    message=f"{bill_words(b).capitalize()} does not add up: previous balance "
+                            f"{dollars(b.previous_balance or ZERO)} - payments {dollars(b.payments_received or ZERO)}"
+                            f" + adjustments {dollars(b.adjustments or ZERO)} + current charges gives "
+                            f"{dollars(b.amount_due - gap)}, but the bill asks {dollars(b.amount_due)}."))
+            if prev is not None:
+                pb = prev.bill
+                if b.previous_balance is not None and b.previous_balance != pb.amount_due:
+                    out.append(Finding(
+                        type="balance_discrepancy", severity="medium", billing_account=account,
+                        coverage_month=b.coverage_month, amount=b.previous_balance - pb.amount_due,
+                        bill_ids=(prev.ref.id, s.ref.id),
+                        message=f"{bill_words(b).capitalize()} shows a previous balance of "
+                                f"{dollars(b.previous_balance)}, but the bill dated {pb.bill_date.isoformat()} "
+                                f"asked {dollars(pb.amount_due)}."))
+                if b.payments_received is not None:
+                    out.extend(_payments_received(ctx, account, prev, s))
+            prev = s
+    return out
+
+
+def _payments_received(ctx: CheckContext, account: str, prev: BillState, s: BillState) -> list[Finding]:
+    b = s.bill
+    bank = _bank_payments(ctx, account, prev.bill.bill_date, b.bill_date)
+    returned = {d.id for d, c in ctx.match.returns if c.date < b.bill_date}
+    total = sum((amt for _, amt in bank), ZERO)
+    net = sum((amt for t, amt in bank if t.id not in returned), ZERO)
+    shown = b.payments_received or ZERO
+    if shown in (total, net):
+        return []
+    if shown < net:
+        # Name the debits the bill does not show: itemised when the bill lists its payments.
+        items = list(b.payment_items)
+        missing = []
+        for t, amt in bank:
+            if t.id in returned:
+                continue
+            hit = next((i for i in items if i.amount == amt and (
+                i.date is None or abs((i.date - t.date).days) <= 7)), None)
+            if hit is not None:
+                items.remove(hit)
+            else:
+                missing.append(t)
+        if not b.payment_items:
+            # Without itemisation, the most recent debits are the ones most likely not yet credited.
+            missing, acc = [], ZERO
+            for t, amt in sorted(((t, a) for t, a in bank if t.id not in returned),
+                                 key=lambda x: (x[0].date, x[0].id), reverse=True):
+                if acc >= net - shown:
+                    break
+                missing.append(t)
+                acc += amt
+        what = "; ".join(payment_words(t) for t in sorted(missing, key=lambda t: (t.date, t.id)))
+        return [Finding(
+            type="balance_discrepancy", severity="high", billing_account=account,
+            coverage_month=b.coverage_month, amount=net - shown,
+            transaction_ids=tuple(t.id for t in missing), bill_ids=(s.ref.id,),
+            message=f"{what} {'is' if len(missing) == 1 else 'are'} missing from payments received on the "
+                    f"bill dated {b.bill_date.isoformat()} (account {account}): the bill shows "
+                    f"{dollars(shown)} received, the bank shows {dollars(net)} paid since "
+                    f"{prev.bill.bill_date.isoformat()}.")]
+    return [Finding(
+        type="balance_discrepancy", severity="low", billing_account=account,
+        coverage_month=b.coverage_month, amount=shown - net, bill_ids=(s.ref.id,),
+        message=f"The bill dated {b.bill_date.isoformat()} (account {account}) shows {dollars(shown)} "
+                f"received, more than the {dollars(net)} the bank exports show since "
+                f"{prev.bill.bill_date.isoformat()} (a payment from another bank account?).")]
+
+
+def find_coverage_at_risk(ctx: CheckContext) -> list[Finding]:
+    """Delinquency rules (domain.md) applied to bills still unpaid or partly paid as of --as-of."""
+    out = []
+    for account, states in sorted(_account_bills(ctx).items()):
+        short = [s for s in states if bill_status(s, ctx.as_of) in ("unpaid", "partial")]
+        if not short:
+            continue
+        first = short[0]
+        b = first.bill
+        owed = sum((s.charge - s.paid_on_time - s.paid_late for s in short), ZERO)
+        subsidised = any((s.bill.subsidy or ZERO) > 0 for s in states)
+        cov = parse_month(b.coverage_month)
+        if subsidised:
+            end = add_months(cov, 1) - timedelta(days=1)
+            grace_end = add_months(cov, 3) - timedelta(days=1)
+            rule = (f"with a tax credit/ConnectorCare, a 3-month grace period runs to about "
+                    f"{grace_end.isoformat()}; if not cured, coverage ends {end.isoformat()}")
+        else:
+            end = cov - timedelta(days=1)
+            rule = (f"without a subsidy, a premium not paid in full by the due date ends coverage "
+                    f"retroactively to {end.isoformat()}")
+        out.append(Finding(
+            type="coverage_at_risk", severity="high", billing_account=account,
+            coverage_month=b.coverage_month, amount=owed, bill_ids=tuple(s.ref.id for s in short),
+            message=f"Coverage on account {account} is at risk as of {ctx.as_of.isoformat()}: "
+                    f"{dollars(owed)} unpaid since the bill due {b.due_date.isoformat()}; {rule}."))
+    return out

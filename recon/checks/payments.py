@@ -1,0 +1,166 @@
+"""Findings about bank debits: unmatched, duplicate, returned, AutoPay amount/period, uncashed checks.
+
+Severity rules: money taken that pays nothing (unmatched, duplicate, after cancellation) and returns
+are high; an AutoPay draw of the wrong amount is medium (high when it over-draws); a check not
+cashed is medium.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from recon.checks import CheckContext
+from recon.checks.describe import bill_words, payment_words
+from recon.match import BillState, autopay_expected
+from recon.model import Finding
+from recon.money import dollars
+
+
+def find_unmatched_charges(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for t, why in ctx.match.unmatched:
+        out.append(Finding(
+            type="unmatched_charge", severity="high", amount=-t.amount, transaction_ids=(t.id,),
+            billing_account=None, coverage_month=None,
+            message=f"{payment_words(t)} to the Connector pays no bill: {why}."))
+    return out
+
+
+def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
+    out = []
+    states = ctx.match.states
+    for t, account, bill_id in ctx.match.duplicates:
+        b = states[bill_id].bill
+        others = sorted({a.transaction_id for a in ctx.match.allocations if a.bill_id == bill_id})
+        refund = ctx.match.refunds.get(t.id)
+        msg = (f"{payment_words(t)} was a second draw for {bill_words(b)}, which was already paid"
+               + (f" by {', '.join(payment_words(ctx.txn(o)) for o in others)}" if others else "")
+               + ".")
+        if refund:
+            msg += f" The Connector refunded {dollars(refund.amount)} on {refund.date.isoformat()}."
+        out.append(Finding(type="duplicate_draw", severity="high" if not refund else "medium",
+                           billing_account=account, coverage_month=b.coverage_month, amount=-t.amount,
+                           transaction_ids=tuple([*others, t.id] + ([refund.id] if refund else [])),
+                           bill_ids=(bill_id,), message=msg))
+    # Two identical debits on one day in one export are two draws, even if both were needed.
+    seen: dict[tuple, list] = {}
+    flagged = {t.id for t, _, _ in ctx.match.duplicates}
+    for t in ctx.transactions:
+        if t.amount < 0 and not t.check_number:
+            seen.setdefault((t.date, t.amount, t.description), []).append(t)
+    for (d, amount, _), group in sorted(seen.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        if len(group) < 2 or all(g.id in flagged for g in group[1:]):
+            continue
+        account = ctx.match.account_of.get(group[-1].id)
+        bill_ids = tuple(sorted({a.bill_id for a in ctx.match.allocations
+                                 if a.transaction_id in {g.id for g in group}}))
+        cm = ctx.match.states[bill_ids[0]].bill.coverage_month if bill_ids else None
+        out.append(Finding(
+            type="duplicate_draw", severity="high", billing_account=account, coverage_month=cm,
+            amount=-amount * (len(group) - 1), transaction_ids=tuple(g.id for g in group),
+            bill_ids=bill_ids,
+            message=f"{len(group)} identical debits of {dollars(-amount)} on {d.isoformat()}: "
+                    "the bank took the money more than once."))
+    return out
+
+
+def find_returned_payments(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for debit, credit in ctx.match.returns:
+        # The month the returned draw was paying: the account's bill whose cycle it fell in.
+        pick = returned_bill(ctx, debit)
+        out.append(Finding(
+            type="returned_payment", severity="high", amount=-debit.amount,
+            billing_account=pick.bill.billing_account if pick else None,
+            coverage_month=pick.bill.coverage_month if pick else None,
+            transaction_ids=(debit.id, credit.id), bill_ids=(pick.ref.id,) if pick else (),
+            message=f"{payment_words(debit)} came back on {credit.date.isoformat()} "
+                    f"({credit.description[:60].strip()}); "
+                    + (f"{bill_words(pick.bill)} is unpaid again." if pick else "no bill was paid by it.")))
+    return out
+
+
+def returned_bill(ctx: CheckContext, debit) -> BillState | None:
+    """The bill a returned draw was paying: the latest bill issued by then whose amount fits it."""
+    account = ctx.match.account_of.get(debit.id)
+    cands = [s for s in ctx.match.states.values() if s.bill.bill_date <= debit.date
+             and (account is None or s.bill.billing_account == account)]
+    if not cands:
+        slack = timedelta(days=ctx.config.tolerances.pay_before_bill_days)
+        cands = [s for s in ctx.match.states.values() if s.bill.bill_date <= debit.date + slack]
+    fits = [s for s in cands if -debit.amount in (s.bill.amount_due, s.charge)]
+    return max(fits or cands, key=lambda s: (s.bill.bill_date, s.ref.id), default=None)
+
+
+def find_autopay_amount_mismatches(ctx: CheckContext) -> list[Finding]:
+    out = []
+    paid_before: dict[str, Decimal] = {}
+    for a in sorted(ctx.match.allocations, key=lambda a: (ctx.txn(a.transaction_id).date, a.transaction_id)):
+        t = ctx.txn(a.transaction_id)
+        s = ctx.match.states[a.bill_id]
+        b = s.bill
+        if b.bill_date > t.date or not autopay_expected(t, b, ctx.config):
+            continue
+        if a.transaction_id in paid_before:
+            continue
+        paid_before[a.transaction_id] = a.amount
+        draw = -t.amount
+        # AutoPay draws the balance due: the bill's amount due less what was paid since the bill.
+        earlier = sum((x.amount for x in ctx.match.allocations
+                       if ctx.match.states[x.bill_id].bill.billing_account == b.billing_account
+                       and x.transaction_id != t.id
+                       and b.bill_date <= ctx.txn(x.transaction_id).date < t.date), Decimal(0))
+        expected = {b.amount_due, b.amount_due - earlier}
+        if draw in expected:
+            continue
+        out.append(Finding(
+            type="autopay_amount_mismatch", severity="high" if draw > b.amount_due else "medium",
+            billing_account=b.billing_account, coverage_month=b.coverage_month,
+            amount=draw - b.amount_due, transaction_ids=(t.id,), bill_ids=(a.bill_id,),
+            message=f"AutoPay drew {dollars(draw)} on {t.date.isoformat()} but {bill_words(b)} shows "
+                    f"{dollars(b.amount_due)} due ({'over' if draw > b.amount_due else 'under'} by "
+                    f"{dollars(abs(draw - b.amount_due))})."))
+    return out
+
+
+def find_autopay_after_cancellation(ctx: CheckContext) -> list[Finding]:
+    """AutoPay-pattern draws after the member cancelled AutoPay (periods from recon.toml)."""
+    out = []
+    for acc in ctx.config.accounts:
+        ends = [p.end for p in acc.autopay if p.end]
+        if not ends or any(p.end is None for p in acc.autopay):
+            continue
+        cancelled = max(ends)
+        draws = [(ctx.txn(a.transaction_id), a.bill_id) for a in ctx.match.allocations]
+        draws += [(t, bid) for t, _, bid in ctx.match.duplicates]
+        seen: set[str] = set()
+        for t, bid in sorted(draws, key=lambda x: (x[0].date, x[0].id)):
+            s = ctx.match.states[bid]
+            if s.bill.billing_account != acc.number or t.id in seen:
+                continue
+            if t.date > cancelled and not t.check_number and t.autopay:
+                seen.add(t.id)
+                out.append(Finding(
+                    type="autopay_after_cancellation", severity="high", billing_account=acc.number,
+                    coverage_month=s.bill.coverage_month, amount=-t.amount, transaction_ids=(t.id,),
+                    bill_ids=(bid,),
+                    message=f"AutoPay drew {dollars(-t.amount)} on {t.date.isoformat()}, after it was "
+                            f"cancelled on {cancelled.isoformat()}."))
+    return out
+
+
+def find_uncashed_checks(ctx: CheckContext) -> list[Finding]:
+    out = []
+    limit = ctx.config.tolerances.check_uncashed_days
+    for c in ctx.uncashed_checks:
+        age = (ctx.as_of - c.date_written).days
+        if age < limit:
+            continue
+        covered = ctx.bank_last_date is not None and ctx.bank_last_date >= c.date_written + timedelta(days=limit)
+        out.append(Finding(
+            type="check_not_cashed", severity="medium", amount=c.amount,
+            message=f"check {c.number} for {dollars(c.amount)} written {c.date_written.isoformat()} "
+                    f"to {c.payee} has not cleared the bank after {age} days"
+                    + ("" if covered else " (the bank exports read may not reach that far)")
+                    + ": ask the Connector whether it was received."))
+    return out

@@ -1,0 +1,342 @@
+"""Transactions + Bills -> Allocations, bill statuses, and the leftovers checks report on.
+
+Three passes (STYLE.md section 6):
+1. pair returns with the debits they reverse, and refunds with duplicate draws;
+2. choose, for each payment, the billing account(s) it pays (check memo, ACH individual id,
+   exact amount, sum over accounts, closest open balance);
+3. allocate FIFO over each account's open monthly charges; an excess is carried as credit to the
+   following bills; a debit needed by no bill is a duplicate draw or an unmatched charge.
+
+A bill's *charge* is what that month adds (member's share: premium less subsidies). Adjustments
+(returned-payment re-billing, fees, credits) are shown on the bill but not matched, so a returned
+month is never counted twice.
+"""
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from recon.config import Config
+from recon.dates import add_business_days, business_days_between, parse_month
+from recon.model import Allocation, Bill, BillRef, Transaction
+
+ZERO = Decimal("0")
+
+
+def bill_charge(b: Bill) -> Decimal:
+    """What this bill adds for its own coverage month (see module docstring)."""
+    if b.current_charges is not None:
+        return b.current_charges
+    if b.premium is not None:
+        return b.premium - (b.subsidy or ZERO)
+    if b.previous_balance is not None:
+        carried = b.previous_balance - (b.payments_received or ZERO) + (b.adjustments or ZERO)
+        return b.amount_due - carried
+    return b.amount_due
+
+
+def bill_id_for(bills: list[Bill]) -> list[BillRef]:
+    """Content-derived ids: b-<account>-<coverage month>[-n for a second bill of the same month]."""
+    ordered = sorted(bills, key=lambda b: (b.billing_account, b.coverage_month, b.bill_date,
+                                           b.source.path, b.source.page or 0))
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    out = []
+    for b in ordered:
+        k = (b.billing_account, b.coverage_month)
+        seen[k] += 1
+        suffix = "" if seen[k] == 1 else f"-{seen[k]}"
+        out.append(BillRef(id=f"b-{b.billing_account}-{b.coverage_month}{suffix}", bill=b))
+    return out
+
+
+@dataclass
+class BillState:
+    ref: BillRef
+    charge: Decimal
+    remaining: Decimal
+    paid_on_time: Decimal = ZERO
+    paid_late: Decimal = ZERO
+
+    @property
+    def bill(self) -> Bill:
+        return self.ref.bill
+
+
+@dataclass
+class MatchResult:
+    allocations: list[Allocation]
+    states: dict[str, BillState]                  # bill id -> state
+    returns: list[tuple[Transaction, Transaction]]  # (debit, return credit)
+    duplicates: list[tuple[Transaction, str, str]]  # (debit, account, bill id it duplicates)
+    refunds: dict[str, Transaction]               # duplicate debit id -> refund credit
+    unmatched: list[tuple[Transaction, str]]      # (debit, why)
+    account_of: dict[str, str] = field(default_factory=dict)  # txn id -> account (first)
+
+
+def counts_on(t: Transaction) -> date:
+    """The day a payment counts for timeliness: ACH on posting; a check on the day it was written."""
+    return t.date_written or t.date
+
+
+def is_autopay_window(t: Transaction, b: Bill, config: Config) -> bool:
+    """Posted in the usual AutoPay window: on/after the 22nd of the bill month, a few business days."""
+    start = b.bill_date.replace(day=22)
+    end = add_business_days(start, config.tolerances.autopay_window_business_days)
+    return start <= t.date <= end
+
+
+def autopay_expected(t: Transaction, b: Bill, config: Config) -> bool:
+    if not is_autopay_window(t, b, config):
+        return False
+    if t.autopay or b.autopay:
+        return True
+    acc = config.account(b.billing_account)
+    if acc:
+        return any((p.start is None or p.start <= t.date) and (p.end is None or t.date <= p.end)
+                   for p in acc.autopay)
+    return False
+
+
+def _pair_returns(txs: list[Transaction], config: Config
+                  ) -> tuple[list[tuple[Transaction, Transaction]], set[str]]:
+    debits = [t for t in txs if t.amount < 0]
+    credits = [t for t in txs if t.amount > 0]
+    used: set[str] = set()
+    pairs = []
+    window = config.tolerances.return_window_business_days
+    for c in sorted(credits, key=lambda t: (t.date, t.id)):
+        cands = [d for d in debits if d.id not in used and -d.amount == c.amount and d.date <= c.date
+                 and (business_days_between(d.date, c.date) <= window
+                      or (c.role == "return" and (c.date - d.date).days
+                          <= config.tolerances.late_return_window_days))]
+        if c.role != "return":
+            # A credit that is not worded as a return only pairs when it follows within days.
+            cands = [d for d in cands if business_days_between(d.date, c.date) <= 3]
+        if not cands:
+            continue
+        d = max(cands, key=lambda x: (x.date, x.id))
+        used.add(d.id)
+        used.add(c.id)
+        pairs.append((d, c))
+    return pairs, used
+
+
+def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> MatchResult:
+    """Allocate every Connector payment to bills (see module docstring)."""
+    tol = config.tolerances
+    states = {r.id: BillState(r, bill_charge(r.bill), bill_charge(r.bill)) for r in bills}
+    by_account: dict[str, list[BillState]] = defaultdict(list)
+    for s in sorted(states.values(), key=lambda s: (s.bill.billing_account, s.bill.coverage_month,
+                                                     s.ref.id)):
+        by_account[s.bill.billing_account].append(s)
+    accounts = sorted(by_account)
+    pairs, returned_ids = _pair_returns(txs, config)
+    overrides_link = {o.transaction: o.bill for o in config.overrides if o.kind == "link"}
+    allocations: list[Allocation] = []
+    duplicates: list[tuple[Transaction, str, str]] = []
+    unmatched: list[tuple[Transaction, str]] = []
+    account_of: dict[str, str] = {}
+    last_paid: dict[str, list[tuple[Transaction, str]]] = defaultdict(list)  # account -> (debit, bill)
+
+    # Returned debits take part only to learn which account they were for; they pay nothing.
+    payments = sorted((t for t in txs if t.amount < 0),
+                      key=lambda t: (counts_on(t), t.date, t.id))
+
+    def issued(s: BillState, d: date) -> bool:
+        return s.bill.bill_date <= d + timedelta(days=tol.pay_before_bill_days)
+
+    def open_due(a: str, d: date) -> Decimal:
+        return sum((s.remaining for s in by_account[a] if issued(s, d) and s.remaining > 0), ZERO)
+
+    def prefix_sums(a: str, d: date) -> list[Decimal]:
+        out, acc = [], ZERO
+        for s in by_account[a]:
+            if issued(s, d) and s.remaining > 0:
+                acc += s.remaining
+                out.append(acc)
+        return out
+
+    def current_bill(a: str, d: date) -> BillState | None:
+        cands = [s for s in by_account[a] if issued(s, d)]
+        return cands[-1] if cands else None
+
+    def next_bill(a: str, d: date) -> BillState | None:
+        cands = [s for s in by_account[a] if not issued(s, d)]
+        return cands[0] if cands else None
+
+    for t in payments:
+        amount = -t.amount
+        d = counts_on(t)
+        if t.id in overrides_link and overrides_link[t.id] in states:
+            s = states[overrides_link[t.id]]
+            _give(allocations, s, t, amount, 1.0, "override: linked by the user in recon.toml", d,
+                  override=True)
+            account_of[t.id] = s.bill.billing_account
+            continue
+        if not accounts:
+            unmatched.append((t, "no bill was read for any billing account"))
+            continue
+        live = [a for a in accounts if not _plan_ended(a, t.date, config) or open_due(a, d) == amount]
+        plan = _choose_accounts(t, amount, d, live, open_due, current_bill, next_bill, prefix_sums) \
+            if live else []
+        if t.id in returned_ids:
+            if plan:
+                account_of[t.id] = plan[0][0]
+            continue
+        if not plan:
+            # Nothing open anywhere: a second draw for a paid cycle, or an amount that fits nothing.
+            dup = _duplicate_of(t, amount, accounts, current_bill, last_paid)
+            if dup:
+                duplicates.append((t, dup[0], dup[1]))
+                account_of[t.id] = dup[0]
+            else:
+                unmatched.append((t, _why_unmatched(t, accounts, by_account, config)))
+            continue
+        for a, part, why in plan:
+            account_of.setdefault(t.id, a)
+            left = part
+            opened = [s for s in by_account[a] if issued(s, d) and s.remaining > 0]
+            future = [s for s in by_account[a] if not issued(s, d) and s.remaining > 0]
+            for s in opened + future:
+                if left <= 0:
+                    break
+                give = min(left, s.remaining)
+                carried = s in future
+                reason = why + ("; overpayment carried as credit to a later bill" if carried else "")
+                _give(allocations, s, t, give, _confidence(t, s, why, carried), reason, d)
+                left -= give
+                last_paid[a].append((t, s.ref.id))
+            if left > 0:
+                s = current_bill(a, d) or by_account[a][-1]
+                _give(allocations, s, t, left, 0.6, why + "; overpayment kept as a credit on this bill",
+                      d)
+                last_paid[a].append((t, s.ref.id))
+    # refunds of duplicate draws
+    refunds: dict[str, Transaction] = {}
+    for c in sorted((t for t in txs if t.amount > 0 and t.id not in returned_ids),
+                    key=lambda t: (t.date, t.id)):
+        for dup, _, _ in duplicates:
+            if dup.id not in refunds and -dup.amount == c.amount and dup.date < c.date:
+                refunds[dup.id] = c
+                break
+    return MatchResult(allocations=sorted(allocations, key=lambda a: (a.transaction_id, a.bill_id)),
+                       states=states, returns=pairs, duplicates=duplicates, refunds=refunds,
+                       unmatched=unmatched, account_of=account_of)
+
+
+def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: Decimal, conf: float,
+          reason: str, d: date, override: bool = False) -> None:
+    s.remaining -= amount  # an extra (overpayment) takes it below zero: a credit on this bill
+    if d <= s.bill.due_date or _autopay_on_time(t, s.bill):
+        s.paid_on_time += amount
+        when = "on time"
+    else:
+        s.paid_late += amount
+        when = f"{(d - s.bill.due_date).days}d after due {s.bill.due_date.isoformat()}"
+    if t.date_written:
+        when += f"; check written {t.date_written.isoformat()}, cleared {t.date.isoformat()}"
+    allocations.append(Allocation(transaction_id=t.id, bill_id=s.ref.id, amount=amount,
+                                  confidence=round(conf, 2), reason=f"{reason}; {when}",
+                                  override=override))
+
+
+def _autopay_on_time(t: Transaction, b: Bill) -> bool:
+    # An AutoPay draw initiated on the 22nd that posts in the usual window counts as on time.
+    start = b.bill_date.replace(day=22)
+    return start <= t.date <= add_business_days(start, 3) and t.date_written is None
+
+
+def _confidence(t: Transaction, s: BillState, why: str, carried: bool) -> float:
+    c = 0.5
+    if "exact" in why or "sum" in why:
+        c += 0.3
+    elif "memo" in why or "individual id" in why:
+        c += 0.35
+    if "Connector's legal name" in t.classified_by or "register" in t.classified_by:
+        c += 0.15
+    elif "amount fits" in t.classified_by:
+        c += 0.1
+    if carried:
+        c -= 0.2
+    return max(0.1, min(1.0, c))
+
+
+def _choose_accounts(t: Transaction, amount: Decimal, d: date, accounts: list[str], open_due,
+                     current_bill, next_bill, prefix_sums) -> list[tuple[str, Decimal, str]]:
+    """Which account(s) a payment pays, with the part for each and why (deterministic)."""
+    import re
+
+    text = " ".join([t.description, t.ach.individual_id or "" if t.ach else ""])
+    named = [a for a in accounts if re.search(rf"(?<!\d){a}(?!\d)", text)]
+    if len(named) == 1:
+        return [(named[0], amount, f"description names billing account {named[0]}")]
+    opens = {a: open_due(a, d) for a in accounts}
+    exact = [a for a in accounts if opens[a] == amount and amount > 0]
+    if len(exact) == 1:
+        return [(exact[0], amount, f"amount exact: equals the open balance {opens[exact[0]]}")]
+    cur_due = {a: (current_bill(a, d).bill.amount_due if current_bill(a, d) else None) for a in accounts}
+    exact_bill = [a for a in accounts if cur_due[a] == amount and opens[a] > 0]
+    if len(exact_bill) == 1:
+        return [(exact_bill[0], amount, "amount exact: equals the bill's amount due")]
+    positive = [a for a in accounts if opens[a] > 0]
+    # One debit for several plans: each account contributes a FIFO prefix of its open bills
+    # (past due alone, or past due plus current), and the parts must add up exactly.
+    prefixes = {a: prefix_sums(a, d) for a in positive}
+    for n in range(2, len(positive) + 1):
+        for combo in itertools.combinations(positive, n):
+            for parts in itertools.product(*(prefixes[a] for a in combo)):
+                if sum(parts, ZERO) == amount:
+                    return [(a, part, "sum: one debit paid " + " + ".join(
+                        f"{p} ({x})" for x, p in zip(combo, parts))) for a, part in zip(combo, parts)]
+    if len(accounts) == 1 and opens[accounts[0]] > 0:
+        a = accounts[0]
+        return [(a, amount, "only billing account; amount " +
+                 ("below" if amount < opens[a] else "above") + f" the open balance {opens[a]}")]
+    if positive:
+        under = sorted((opens[a] - amount, a) for a in positive if amount <= opens[a])
+        if under:
+            a = under[0][1]
+            return [(a, amount, f"partial: closest open balance {opens[a]} in account {a}")]
+        a = sorted(positive, key=lambda x: (-opens[x], x))[0]
+        return [(a, amount, f"above the largest open balance {opens[a]} in account {a}")]
+    # Nothing open: an exact prepayment of the next bill.
+    for a in accounts:
+        nb = next_bill(a, d)
+        if nb and amount in (nb.bill.amount_due, nb.charge) and (nb.bill.bill_date - d).days <= 45:
+            return [(a, amount, f"amount exact: prepays the bill dated {nb.bill.bill_date.isoformat()}")]
+    return []
+
+
+def _plan_ended(account: str, d: date, config: Config) -> bool:
+    acc = config.account(account)
+    return bool(acc and acc.plan_end and d > acc.plan_end)
+
+
+def _duplicate_of(t: Transaction, amount: Decimal, accounts: list[str], current_bill,
+                  last_paid) -> tuple[str, str] | None:
+    for a in accounts:
+        s = current_bill(a, counts_on(t))
+        if s is None:
+            continue
+        for prev, bid in reversed(last_paid[a]):
+            if bid == s.ref.id and (-prev.amount == amount or s.bill.amount_due == amount):
+                return (a, s.ref.id)
+        if s.bill.amount_due == amount or s.charge == amount:
+            return (a, s.ref.id)
+    return None
+
+
+def _why_unmatched(t: Transaction, accounts: list[str], by_account, config: Config) -> str:
+    for a in accounts:
+        acc = config.account(a)
+        last = by_account[a][-1].bill
+        end_cov = parse_month(last.coverage_month)
+        end_cov = (end_cov.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        if acc and acc.plan_end and t.date > acc.plan_end:
+            return f"drawn after the plan ended on {acc.plan_end.isoformat()} (account {a})"
+        if t.date > end_cov:
+            return f"no bill covers this date: the last bill read for {a} is for {last.coverage_month}"
+    return "every bill was already paid and the amount fits no bill"

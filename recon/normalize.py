@@ -1,0 +1,341 @@
+"""Records -> Connector Transactions: classify, merge overlapping exports, tie checks.
+
+Input: every BankRecord and CheckEntry read (with provenance) and the bills (for corroboration).
+Output: Transactions with role payment/return/refund, each listing every Source it was seen in,
+plus notes on look-alikes that were set aside.
+
+Overlap rule (report-schema.md): the same real transaction seen in TWO exports is one transaction;
+identical rows inside ONE export are separate transactions. So a record merges only with a
+transaction that no earlier record of its own file has already claimed.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from recon import payees
+from recon.config import Config
+from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction
+
+_NEG = re.compile("|".join(payees.NEGATIVE))
+_FULL = re.compile("|".join(payees.STRONG_FULL))
+_CUT = re.compile(payees.STRONG_CUT)
+_RETURN = re.compile(payees.RETURN_WORDS)
+_AUTOPAY = re.compile(payees.AUTOPAY_WORDS)
+_CHECK_DESC = re.compile(r"^(?:CHECK|CHK|CHQ)\s*#?\s*(\d{1,8})\b")
+_BILLING_ACCT = re.compile(r"(?<!\d)7\d{8}(?!\d)")
+_SPACES = re.compile(r"\s+")
+
+
+def norm_text(s: str) -> str:
+    """Upper-case, single-spaced: the form every descriptor rule matches on."""
+    return _SPACES.sub(" ", s.upper()).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """How a description relates to the Connector."""
+
+    level: str          # "full" | "cut" | "weak" | "alias" | "negative" | "none"
+    reason: str
+
+
+class Classifier:
+    """Description -> Verdict; caches per distinct normalised text (1M rows, few distinct payees)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._cache: dict[str, Verdict] = {}
+        self._user_neg = [norm_text(a) for a in config.not_connector_aliases]
+        self._user_pos = [norm_text(a) for a in config.connector_aliases]
+        self._weak = [norm_text(w) for w in payees.WEAK]
+        self._fuzz = None
+
+    def classify(self, description: str) -> Verdict:
+        key = norm_text(description)
+        v = self._cache.get(key)
+        if v is None:
+            v = self._classify(key)
+            self._cache[key] = v
+        return v
+
+    def _classify(self, text: str) -> Verdict:
+        for a in self._user_neg:
+            if a and a in text:
+                return Verdict("negative", f'user alias: "{a}" is not the Connector')
+        for a in self._user_pos:
+            if a and a in text:
+                return Verdict("alias", f'user alias "{a}"')
+        if _FULL.search(text):
+            return Verdict("full", "payee is the Connector's legal name")
+        neg = _NEG.search(text)
+        if neg:
+            return Verdict("negative", f'near miss "{neg.group(0)}" is not the Connector')
+        if _CUT.search(text):
+            return Verdict("cut", 'ACH company name "COMMONWEALTH HEA"')
+        compact = text.replace(" ", "")
+        for w in self._weak:
+            if w in text or w.replace(" ", "") in compact:
+                return Verdict("weak", f'payee "{w}"')
+        # Fuzzy only for text that shares a word with the vocabulary (keeps 1M rows fast).
+        if "CONNEC" in text or "CONECT" in text or "CONNCT" in text:
+            if self._fuzz is None:
+                from rapidfuzz import fuzz, utils
+
+                self._fuzz = (fuzz, utils)
+            fuzz, utils = self._fuzz
+            best = max(
+                (fuzz.partial_ratio(w, text, processor=utils.default_process,
+                                    score_cutoff=self.config.tolerances.weak_name_score), w)
+                for w in self._weak
+            )
+            if best[0]:
+                return Verdict("weak", f'payee ~ "{best[1]}" ({best[0]:.0f})')
+        return Verdict("none", "")
+
+
+def _check_number(r: BankRecord) -> str | None:
+    if r.check_number and r.check_number.strip("0"):
+        return r.check_number.lstrip("0") or r.check_number
+    m = _CHECK_DESC.match(norm_text(r.description))
+    return m.group(1) if m else None
+
+
+def last4(account: str | None) -> str | None:
+    if not account:
+        return None
+    digits = re.sub(r"\D", "", account)
+    return (digits or account)[-4:]
+
+
+@dataclass
+class _Pending:
+    """A transaction being assembled from one or more records."""
+
+    records: list[tuple[int, BankRecord]] = field(default_factory=list)
+    verdict: Verdict | None = None
+    check_number: str | None = None
+    register: CheckEntry | None = None
+
+    @property
+    def first(self) -> BankRecord:
+        return self.records[0][1]
+
+
+def _compatible(a: BankRecord, b: BankRecord, cn_a: str | None, cn_b: str | None) -> bool:
+    """Could two records from different exports be the same real transaction?"""
+    if a.date != b.date or a.amount != b.amount:
+        return False
+    la, lb = last4(a.account), last4(b.account)
+    if la and lb and la != lb:
+        return False
+    if a.fitid and b.fitid and a.account and b.account and a.source.path.rsplit(".", 1)[-1] == \
+            b.source.path.rsplit(".", 1)[-1]:
+        # Two OFX exports of one account: FITID decides (date and amount already confirmed).
+        return a.fitid == b.fitid
+    if cn_a or cn_b:
+        return cn_a == cn_b
+    ta, tb = norm_text(a.description), norm_text(b.description)
+    if not ta or not tb:
+        return True
+    head = min(len(ta), len(tb), 16)
+    if ta[:head] == tb[:head] or ta in tb or tb in ta:
+        return True
+    from rapidfuzz import fuzz, utils
+
+    return fuzz.token_set_ratio(ta, tb, processor=utils.default_process, score_cutoff=80) > 0
+
+
+def merge_records(files: list[list[BankRecord]], keep: dict[int, tuple[Verdict | None, str | None]]
+                  ) -> list[_Pending]:
+    """Merge records (already filtered) across exports; files must be in path order."""
+    merged: list[_Pending] = []
+    by_key: dict[tuple[date, Decimal], list[_Pending]] = defaultdict(list)
+    for fi, recs in enumerate(files):
+        claimed: set[int] = set()
+        for r in recs:
+            info = keep.get(id(r))
+            if info is None:
+                continue
+            verdict, cn = info
+            target = None
+            for cand in by_key[(r.date, r.amount)]:
+                if id(cand) in claimed or any(f == fi for f, _ in cand.records):
+                    continue
+                if _compatible(cand.first, r, cand.check_number, cn):
+                    target = cand
+                    break
+            if target is None:
+                target = _Pending(verdict=verdict, check_number=cn)
+                merged.append(target)
+                by_key[(r.date, r.amount)].append(target)
+            elif verdict is not None and (target.verdict is None or target.verdict.level == "none"):
+                target.verdict = verdict
+            target.records.append((fi, r))
+            claimed.add(id(target))
+    return merged
+
+
+def _bill_amounts(bills: list[Bill]) -> set[Decimal]:
+    """Amounts a real Connector payment plausibly has: amounts due, charges, sums per cycle, items."""
+    out: set[Decimal] = set()
+    by_date: dict[date, list[Decimal]] = defaultdict(list)
+    for b in bills:
+        for v in (b.amount_due, b.current_charges, b.premium and b.subsidy is not None and
+                  (b.premium - (b.subsidy or 0))):
+            if isinstance(v, Decimal) and v > 0:
+                out.add(v)
+        if b.amount_due > 0:
+            by_date[b.bill_date].append(b.amount_due)
+        for item in b.payment_items:
+            out.add(item.amount)
+    for amounts in by_date.values():
+        out.add(sum(amounts, Decimal(0)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizeResult:
+    transactions: tuple[Transaction, ...]
+    notes: tuple[str, ...]
+    uncashed_checks: tuple[CheckEntry, ...] = ()   # Connector checks in the register, not at the bank
+
+
+def _is_connector_check(c: CheckEntry, clf: Classifier, bill_accounts: set[str]) -> str | None:
+    v = clf.classify(c.payee)
+    if v.level in ("full", "cut", "weak", "alias"):
+        return f"check register payee {c.payee!r}"
+    m = _BILLING_ACCT.search(c.memo or "")
+    if m and (not bill_accounts or m.group(0) in bill_accounts):
+        return f"check register memo names billing account {m.group(0)}"
+    return None
+
+
+def normalize(files: list[list[BankRecord]], checks: list[CheckEntry], bills: list[Bill],
+              config: Config, parse_ach=None) -> NormalizeResult:
+    """Classify and merge. ``files`` holds each bank export's records, in path order."""
+    clf = Classifier(config)
+    notes: list[str] = []
+    bill_accounts = {b.billing_account for b in bills}
+    register: dict[str, list[CheckEntry]] = defaultdict(list)
+    for c in checks:
+        register[c.number.lstrip("0") or c.number].append(c)
+    # Check numbers the bills list among payments received (a second witness for a check).
+    bill_check_numbers: set[str] = set()
+    for b in bills:
+        for item in b.payment_items:
+            for m in re.finditer(r"(?:CHECK|CHK)\s*#?\s*(\d{1,8})", item.description.upper()):
+                bill_check_numbers.add(m.group(1).lstrip("0"))
+
+    keep: dict[int, tuple[Verdict | None, str | None]] = {}
+    for recs in files:
+        for r in recs:
+            cn = _check_number(r)
+            if cn is not None and r.amount < 0:
+                keep[id(r)] = (None, cn)
+                continue
+            v = clf.classify(r.description)
+            if v.level in ("full", "cut", "weak", "alias"):
+                keep[id(r)] = (v, None)
+            elif v.level == "negative" and "COMMONWEALTH HEA" in norm_text(r.description):
+                notes.append(f"{r.source.path}:{r.source.line or r.source.fitid}: "
+                             f"{v.reason}; not counted as a Connector payment")
+    pending = merge_records(files, keep)
+
+    # Tie checks to the Connector via the register (or the bill's itemised payments).
+    used_register: set[int] = set()
+    candidates: list[_Pending] = []
+    for p in pending:
+        if p.verdict is not None:
+            candidates.append(p)
+            continue
+        entries = [c for c in register.get(p.check_number or "", []) if id(c) not in used_register]
+        entry = next((c for c in entries if c.amount == -p.first.amount), None)
+        why = _is_connector_check(entry, clf, bill_accounts) if entry else None
+        if entry is not None and why:
+            used_register.add(id(entry))
+            p.register = entry
+            p.verdict = Verdict("check", why)
+            candidates.append(p)
+        elif p.check_number in bill_check_numbers:
+            p.verdict = Verdict("check", f"check {p.check_number} is listed on a bill's payments received")
+            candidates.append(p)
+
+    # Corroborate "cut"/"weak" names by amount and by the ACH company id of corroborated debits.
+    amounts = _bill_amounts(bills)
+    ach_of: dict[int, AchFields | None] = {}
+    for p in candidates:
+        ach_of[id(p)] = parse_ach(p.first.description) if parse_ach else None
+    good_ids: set[str] = set()
+    for p in candidates:
+        a = ach_of[id(p)]
+        if p.verdict and p.verdict.level in ("full", "alias") or (-p.first.amount in amounts):
+            if a and a.company_id:
+                good_ids.add(a.company_id)
+    txs: list[tuple[_Pending, str]] = []
+    for p in candidates:
+        r = p.first
+        v = p.verdict
+        assert v is not None
+        reason = v.reason
+        a = ach_of[id(p)]
+        if v.level in ("cut", "weak"):
+            amount_fits = abs(r.amount) in amounts
+            if amount_fits:
+                reason += "; amount fits a bill"
+            elif a and a.company_id and good_ids and a.company_id not in good_ids:
+                notes.append(f"{r.source.path}:{r.source.line or r.source.fitid}: "
+                             f"{norm_text(r.description)[:40]!r} has company id ending "
+                             f"{a.company_id[-4:]}, unlike the Connector's debits; not counted")
+                continue
+            elif a and a.company_id and a.company_id in good_ids:
+                reason += "; same ACH company id as corroborated Connector debits"
+            else:
+                reason += "; name only (no bill amount fits)"
+        txs.append((p, reason))
+
+    uncashed = tuple(c for c in checks if id(c) not in used_register
+                     and _is_connector_check(c, clf, bill_accounts))
+    return NormalizeResult(transactions=tuple(_finish(txs, ach_of)), notes=tuple(sorted(set(notes))),
+                           uncashed_checks=uncashed)
+
+
+def _finish(txs: list[tuple[_Pending, str]], ach_of: dict[int, AchFields | None]) -> list[Transaction]:
+    built: list[Transaction] = []
+    for p, reason in txs:
+        r = p.first
+        sources = sorted({rec.source for _, rec in p.records}, key=_source_key)
+        if p.register is not None:
+            sources = sorted(set(sources) | {p.register.source}, key=_source_key)
+        text = norm_text(r.description)
+        if r.amount < 0:
+            role = "payment"
+        elif _RETURN.search(text):
+            role = "return"
+        else:
+            role = "refund"   # may become "return" once paired with a debit (match stage)
+        # Prefer the longest description seen (CSV keeps what OFX NAME cuts at 32 characters).
+        desc = max((rec.description for _, rec in p.records), key=lambda d: (len(d), d))
+        account = next((rec.account for _, rec in p.records if rec.account), None)
+        built.append(Transaction(
+            id="", date=r.date, amount=r.amount, description=desc, role=role, sources=tuple(sources),
+            check_number=p.check_number, account=account, ach=ach_of.get(id(p)),
+            date_written=p.register.date_written if p.register else None,
+            classified_by=reason, autopay=bool(_AUTOPAY.search(text))))
+    built.sort(key=lambda t: (t.date, t.amount, t.check_number or "", norm_text(t.description)))
+    counts: dict[tuple[date, Decimal], int] = defaultdict(int)
+    out = []
+    for t in built:
+        counts[(t.date, t.amount)] += 1
+        k = counts[(t.date, t.amount)]
+        cents = int(abs(t.amount) * 100)
+        tid = f"t{t.date:%Y%m%d}-{'c' if t.amount > 0 else ''}{cents}-{k}"
+        out.append(replace(t, id=tid))
+    return out
+
+
+def _source_key(s: Source) -> tuple[str, int, str]:
+    return (s.path, s.line or 0, s.fitid or "")

@@ -1,0 +1,107 @@
+"""Report -> report.json ("recon.report/1", ../shared/design/report-schema.md).
+
+Deterministic: every list sorted, keys sorted, money as two-decimal strings, so the same inputs give
+a byte-identical file whatever the order they were given in. Bank account numbers are masked to the
+last four digits; Connector billing account numbers are not.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from recon.model import Report, Source
+from recon.money import format_money
+from recon.normalize import last4
+
+SCHEMA_ID = "recon.report/1"
+
+
+def _m(v) -> str | None:
+    return None if v is None else format_money(v)
+
+
+def mask_account(account: str | None) -> str | None:
+    tail = last4(account)
+    return f"****{tail}" if tail else None
+
+
+def _source(s: Source) -> dict[str, Any]:
+    return {"path": s.path, "fitid": s.fitid, "line": s.line}
+
+
+def to_dict(r: Report) -> dict[str, Any]:
+    """The report as plain JSON data, in schema order."""
+    return {
+        "schema": SCHEMA_ID,
+        "as_of": r.as_of.isoformat(),
+        "inputs": [
+            {"path": i.path, "kind": i.kind, "status": i.status, "error": i.error, "records": i.records,
+             "notes": list(i.notes)}
+            for i in sorted(r.inputs, key=lambda i: i.path)
+        ],
+        "transactions": [
+            {"id": t.id, "date": t.date.isoformat(), "amount": format_money(t.amount),
+             "description": t.description, "check_number": t.check_number, "role": t.role,
+             "sources": [_source(s) for s in t.sources],
+             "bank_account": mask_account(t.account), "trace_number": t.trace,
+             "date_written": t.date_written.isoformat() if t.date_written else None,
+             "classified_by": t.classified_by}
+            for t in sorted(r.transactions, key=lambda t: (t.date, t.id))
+        ],
+        "bills": [
+            {"id": ref.id, "billing_account": b.billing_account, "enrollment_id": b.enrollment_id,
+             "plan": b.plan, "bill_date": b.bill_date.isoformat(), "due_date": b.due_date.isoformat(),
+             "coverage_month": b.coverage_month, "amount_due": format_money(b.amount_due),
+             "previous_balance": _m(b.previous_balance), "payments_received": _m(b.payments_received),
+             "adjustments": _m(b.adjustments), "premium": _m(b.premium), "subsidy": _m(b.subsidy),
+             "source": {"path": b.source.path, "page": b.source.page or 1},
+             "warnings": list(b.warnings)}
+            for ref in sorted(r.bills, key=lambda x: x.id) for b in [ref.bill]
+        ],
+        "matches": [
+            {"transaction_id": a.transaction_id, "bill_id": a.bill_id, "amount": format_money(a.amount),
+             "confidence": a.confidence, "reason": a.reason, "override": a.override}
+            for a in sorted(r.matches, key=lambda a: (a.transaction_id, a.bill_id))
+        ],
+        "findings": [
+            {"type": f.type, "severity": f.severity, "billing_account": f.billing_account,
+             "coverage_month": f.coverage_month, "amount": _m(f.amount),
+             "transaction_ids": list(f.transaction_ids), "bill_ids": list(f.bill_ids),
+             "message": f.message, "accepted": f.accepted}
+            for f in sort_findings(r.findings)
+        ],
+    }
+
+
+_SEV = {"high": 0, "medium": 1, "low": 2}
+
+
+def sort_findings(findings):
+    return sorted(findings, key=lambda f: (f.billing_account or "", f.coverage_month or "",
+                                           _SEV.get(f.severity, 3), f.type, f.message))
+
+
+def dumps(r: Report) -> str:
+    return json.dumps(to_dict(r), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text so a killed run leaves either the old file or the new one, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_report(r: Report, outdir: Path) -> Path:
+    path = outdir / "report.json"
+    write_atomic(path, dumps(r))
+    return path

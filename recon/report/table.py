@@ -1,0 +1,80 @@
+"""Report -> terminal text: per billing account a month-by-month table, then findings by severity.
+
+Plain text (no colour codes), so it reads the same in a terminal, a pipe or a cron mail.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from recon.checks.bills import bill_status
+from recon.match import MatchResult
+from recon.model import Report
+from recon.money import dollars
+from recon.report.json_report import sort_findings
+
+
+def summary_rows(report: Report, match: MatchResult) -> list[tuple[str, str, str, str, str, str]]:
+    """(account, coverage month, amount due, billed, paid, status) for every bill."""
+    rows = []
+    for ref in sorted(report.bills, key=lambda r: (r.bill.billing_account, r.bill.coverage_month, r.id)):
+        s = match.states[ref.id]
+        paid = s.paid_on_time + s.paid_late
+        rows.append((ref.bill.billing_account, ref.bill.coverage_month, dollars(ref.bill.amount_due),
+                     dollars(s.charge), dollars(paid), bill_status(s, report.as_of)))
+    return rows
+
+
+def render(report: Report, match: MatchResult, verbose: bool = False, quiet: bool = False) -> str:
+    out: list[str] = []
+    rejected = [i for i in report.inputs if i.status == "rejected"]
+    ok = [i for i in report.inputs if i.status == "ok"]
+    if not quiet:
+        out.append(f"recon report as of {report.as_of.isoformat()}: {len(ok)} file(s) read, "
+                   f"{len(rejected)} rejected; {len(report.transactions)} Connector transaction(s), "
+                   f"{len(report.bills)} bill(s).")
+        out.append("")
+        current = None
+        header = f"  {'month':<8} {'amount due':>11} {'billed':>10} {'paid':>10}  status"
+        for acct, month, due, billed, paid, status in summary_rows(report, match):
+            if acct != current:
+                if current is not None:
+                    out.append("")
+                plan = next((r.bill.plan for r in report.bills if r.bill.billing_account == acct), None)
+                out.append(f"Billing account {acct}" + (f" ({plan})" if plan else ""))
+                out.append(header)
+                current = acct
+            out.append(f"  {month:<8} {due:>11} {billed:>10} {paid:>10}  {status}")
+        out.append("")
+    findings = sort_findings(report.findings)
+    by_sev = {"high": [], "medium": [], "low": []}
+    for f in findings:
+        by_sev.setdefault(f.severity, []).append(f)
+    if not findings:
+        out.append("No findings: every Connector debit pays a bill and every bill is paid.")
+    else:
+        out.append(f"Findings ({len(findings)}):")
+        for sev in ("high", "medium", "low"):
+            if quiet and sev != "high":
+                continue
+            for f in by_sev[sev]:
+                amount = f" {dollars(f.amount)}" if f.amount is not None and f.amount != Decimal(0) else ""
+                where = " ".join(x for x in (f.billing_account, f.coverage_month) if x)
+                out.append(f"  [{sev}] {f.type}{amount}{(' ' + where) if where else ''}")
+                out.append(f"      {f.message}")
+                if f.accepted:
+                    out.append(f"      accepted: {f.accepted}")
+                if verbose and (f.transaction_ids or f.bill_ids):
+                    out.append(f"      ids: {', '.join([*f.transaction_ids, *f.bill_ids])}")
+    if rejected:
+        out.append("")
+        out.append("Rejected inputs:")
+        for i in sorted(rejected, key=lambda i: i.path):
+            out.append("  " + (i.error or i.path).replace("\n", "\n  "))
+    if verbose:
+        notes = [(i.path, n) for i in report.inputs for n in i.notes] + [("", n) for n in report.notes]
+        if notes:
+            out.append("")
+            out.append("Notes:")
+            for p, n in notes:
+                out.append(f"  {p + ': ' if p and not n.startswith(p) else ''}{n}")
+    return "\n".join(out) + "\n"
