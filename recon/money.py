@@ -1,7 +1,7 @@
 """Text -> exact money. The one place where text becomes a Decimal amount.
 
 parse_amount handles "$1,234.56", "(12.00)", "12.00-", "12.00 CR", "DR", "+ $1,150.00", "- $220.00",
-"$.23", "1.234,56" and "1,25" (when told or when unambiguous). It never rounds: more than two
+"$.23", "1.234,56", "1,25" (when told or when unambiguous) and apostrophe thousands ("1'234.50"). It never rounds: more than two
 decimals are kept exactly as written (OFX money-market files carry 5+ places) unless
 ``max_places`` is given, in which case extra places are an error.
 """
@@ -21,7 +21,7 @@ class AmountError(ValueError):
 
 
 def parse_amount(text: str, *, decimal_mark: str | None = None,
-                 max_places: int | None = None) -> Decimal:
+                 max_places: int | None = None, markers: str = "bill") -> Decimal:
     """Parse money text into a Decimal, exactly.
 
     Args:
@@ -29,6 +29,9 @@ def parse_amount(text: str, *, decimal_mark: str | None = None,
         decimal_mark: "." or ","; None decides from the text (a lone comma followed by 1-2 digits,
             or "1.234,56", is a decimal comma).
         max_places: reject more decimal places than this (None: keep whatever is written).
+        markers: how a trailing CR/DR reads. "bill" (default): "25.00 CR" is a credit balance,
+            i.e. negative, and DR changes nothing. "bank": the account holder's view of a bank
+            statement, "25.00 CR" is money in (positive) and "25.00 DR" money out (negative).
     """
     raw = text
     s = text.strip().replace("\u00a0", " ").replace("\u2212", "-")
@@ -39,7 +42,10 @@ def parse_amount(text: str, *, decimal_mark: str | None = None,
     # CR / DR markers (bank statements and bills: "25.00 CR" is a credit, i.e. negative on a bill).
     m = re.search(r"\s*\b(CR|DR)\.?$", up)
     if m:
-        if m.group(1) == "CR":
+        if markers == "bank":
+            if m.group(1) == "DR":
+                negative = not negative
+        elif m.group(1) == "CR":
             negative = not negative
         s = s[: m.start()].strip()
     if s.startswith("(") and s.endswith(")"):

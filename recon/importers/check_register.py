@@ -1,0 +1,163 @@
+"""A member's check register CSV -> CheckEntry values.
+
+Input: a delimited text file with a header row naming a check-number column (Number, Check #,
+Check No, Num), a date column (Date, Date Written), a payee column (Payee, Pay To, Paid To) and an
+amount column, optionally Memo (which often carries the Connector billing account number, 9 digits
+starting with 7). Output: ``ImportResult(kind="check_register", checks=...)``, one CheckEntry per
+data row with ``Source(display, physical line)``; the amount is positive (paid out).
+
+``looks_like_check_register(header_cells)`` is shared with the bank CSV importer so that exactly one
+of the two claims a file.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from recon.errors import InputError, ParseError
+from recon.importers.csvtext import (
+    CsvSyntaxError,
+    clean_cell,
+    decode,
+    looks_like_ofx_or_pdf,
+    norm_name,
+    read_rows,
+    split_rows,
+    sniff_delimiter,
+    token_date,
+    tokenize_date,
+)
+from recon.model import CheckEntry, ImportResult, Source
+from recon.money import AmountError, parse_amount
+
+NUMBER_NAMES = {"number", "check", "check number", "check no", "check num", "check nr", "num",
+                "no", "chk", "chk no", "cheque", "cheque no", "cheque number", "check or slip",
+                "checknumber", "nr"}
+DATE_NAMES = {"date", "date written", "written", "written date", "date issued", "issued",
+              "check date", "date of check"}
+PAYEE_NAMES = {"payee", "pay to", "paid to", "pay to the order of", "to", "payee name", "recipient"}
+AMOUNT_NAMES = {"amount", "check amount", "amt", "amount paid", "payment", "sum"}
+MEMO_NAMES = {"memo", "for", "note", "notes", "description", "memo line"}
+# Bank-export-only columns: a file with these is a bank statement, not a register.
+BANK_ONLY = {"posting date", "post date", "posted date", "balance", "running bal", "running balance",
+             "details", "transaction type", "debit", "credit", "withdrawal", "deposit",
+             "withdrawals", "deposits", "runningbalance", "status"}
+
+
+def _roles(header_cells: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for j, cell in enumerate(header_cells):
+        n = norm_name(cell)
+        for role, names in (("number", NUMBER_NAMES), ("date", DATE_NAMES), ("payee", PAYEE_NAMES),
+                            ("amount", AMOUNT_NAMES), ("memo", MEMO_NAMES)):
+            if n in names and role not in found:
+                found[role] = j
+                break
+    return found
+
+
+def looks_like_check_register(header_cells: list[str]) -> bool:
+    """True for a register header: a check-number, a payee and an amount column, and none of the
+    bank-only columns (posting date, balance, debit/credit...)."""
+    normed = {norm_name(c) for c in header_cells}
+    if normed & BANK_ONLY:
+        return False
+    roles = _roles(header_cells)
+    return {"number", "payee", "amount"} <= roles.keys()
+
+
+class CheckRegisterImporter:
+    """Check register CSV -> CheckEntry tuple."""
+
+    kind = "check_register"
+
+    def identify(self, path: Path, head: bytes) -> bool:
+        try:
+            if not head or looks_like_ofx_or_pdf(head):
+                return False
+            text, _ = decode(head)
+            lines = [ln for ln in text.split("\n")[:20]]
+            delim = sniff_delimiter(lines)
+            try:
+                rows = split_rows("\n".join(lines[:-1] if len(head) >= 8192 else lines), delim)
+            except CsvSyntaxError:
+                return False
+            for r in rows.cells[:10]:
+                cells = [clean_cell(c) for c in r]
+                if any(cells):
+                    return looks_like_check_register(cells)
+            return False
+        except Exception:
+            return False
+
+    def extract(self, path: Path, display: str) -> ImportResult:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror or exc}", path=display) from exc
+        try:
+            rows = read_rows(data)
+        except CsvSyntaxError as exc:
+            raise ParseError(str(exc), path=display, line=exc.line, value=exc.text,
+                             rule="quotes inside a quoted field must be doubled") from exc
+        hidx = None
+        for i, r in enumerate(rows.cells[:10]):
+            cells = [clean_cell(c) for c in r]
+            if any(cells):
+                hidx = i
+                break
+        if hidx is None:
+            raise ParseError("empty check register", path=display)
+        header = [clean_cell(c) for c in rows.cells[hidx]]
+        if not looks_like_check_register(header):
+            raise ParseError("header row is not a check register's", path=display,
+                             line=rows.lines[hidx], value=",".join(header)[:200],
+                             rule="a register needs a check number, payee and amount column")
+        roles = _roles(header)
+        if "date" not in roles:
+            # any other date-ish column
+            for j, c in enumerate(header):
+                if "date" in norm_name(c):
+                    roles["date"] = j
+                    break
+        if "date" not in roles:
+            raise ParseError("check register has no date column", path=display,
+                             line=rows.lines[hidx], rule="columns Date or Date Written")
+        body = [(rows.lines[k], [clean_cell(c) for c in rows.cells[k]])
+                for k in range(hidx + 1, len(rows.cells))]
+        body = [(ln, r) for ln, r in body if any(r)]
+        dj = roles["date"]
+        toks = [tokenize_date(r[dj]) for _, r in body if dj < len(r) and r[dj]]
+        order = "mdy"
+        if any(t is not None and t.kind == "num" and t.a > 12 for t in toks):
+            order = "dmy"
+        notes = []
+        checks = []
+        for line, r in body:
+            r = r + [""] * (len(header) - len(r))
+            num = r[roles["number"]]
+            ds = r[dj]
+            amt = r[roles["amount"]]
+            if not num and not amt and not ds:
+                notes.append(f"line {line}: no check number, date or amount; skipped")
+                continue
+            if num.lower().startswith("total") or r[roles["payee"]].lower().startswith("total"):
+                notes.append(f"line {line}: totals row skipped")
+                continue
+            tok = tokenize_date(ds)
+            d = token_date(tok, order) if tok is not None else None
+            if d is None:
+                raise ParseError("could not parse date written", path=display, line=line, value=ds,
+                                 rule=f'column "{header[dj]}": a date such as 03/14/2026')
+            try:
+                amount = abs(parse_amount(amt, markers="bank"))
+            except AmountError as exc:
+                raise ParseError("could not parse amount", path=display, line=line, value=amt,
+                                 rule=f'column "{header[roles["amount"]]}": an amount such as 412.00') from exc
+            if not num:
+                raise ParseError("check number missing", path=display, line=line, value=num,
+                                 rule=f'column "{header[roles["number"]]}"')
+            memo = r[roles["memo"]] if "memo" in roles else ""
+            checks.append(CheckEntry(Source(display, line), num.lstrip("#").strip(), d,
+                                     " ".join(r[roles["payee"]].split()), amount,
+                                     " ".join(memo.split())))
+        return ImportResult(kind="check_register", checks=tuple(checks), notes=tuple(notes))
