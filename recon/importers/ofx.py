@@ -19,7 +19,9 @@ ParseError naming the element, the transaction (number, FITID) and its line.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,12 +32,13 @@ from recon.model import BankRecord, ImportResult, Source, StatementBalance
 from recon.money import AmountError, parse_amount
 
 # The aggregates the structure pass follows. Everything else is read as leaves between them.
-_STRUCT = re.compile(
-    r"<(/?)(OFX|SONRS|STMTTRNRS|CCSTMTTRNRS|INVSTMTTRNRS|STMTRS|CCSTMTRS|INVSTMTRS|STMTTRN"
+_STRUCT_PATTERN = (
+    r"<(/?)(OFX|SONRS|STMTTRNRS|CCSTMTTRNRS|INVSTMTTRNRS|STMTRS|CCSTMTRS|INVSTMTRS"
     r"|BANKTRANLIST|INVTRANLIST|LEDGERBAL|AVAILBAL|BANKACCTFROM|CCACCTFROM|INVACCTFROM|STATUS"
-    r"|ACCTINFORS)\s*(/?)>",
-    re.IGNORECASE,
+    r"|ACCTINFORS)\s*(/?)>"
 )
+_STRUCT = re.compile(_STRUCT_PATTERN)
+_STRUCT_I = re.compile(_STRUCT_PATTERN, re.IGNORECASE)
 # A leaf: the tag and the text up to the next "<" (closing tags, "/>" and "<!" never match).
 _LEAF = re.compile(r"<([A-Za-z][A-Za-z0-9_.]*)>([^<]*)")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -65,8 +68,51 @@ _INVTRAN = re.compile(
     re.IGNORECASE,
 )
 
+_TRN_OPEN = re.compile(r"<STMTTRN\s*/?>")
+_TRN_OPEN_I = re.compile(r"<STMTTRN\s*/?>", re.IGNORECASE)
+_TRN_CLOSE_I = re.compile(r"</STMTTRN\s*>", re.IGNORECASE)
+_MIXED_ROOT = re.compile(r"<(?!OFX)[Oo][Ff][Xx]\s*>")
+_ENDS_STATEMENT = frozenset({"STMTRS", "CCSTMTRS", "INVSTMTRS", "STMTTRNRS", "CCSTMTTRNRS", "INVSTMTTRNRS",
+                             "OFX"})
 _KIND = {"STMTRS": "bank", "CCSTMTRS": "card", "INVSTMTRS": "investment"}
 _MAX_LISTED = 8
+
+
+def _positional_constructor(cls: type) -> Callable[..., object]:
+    """A faster positional constructor for a frozen slots dataclass without __post_init__.
+
+    The generated __init__ of a frozen dataclass sets each field through object.__setattr__ by
+    name; setting the slot descriptors directly builds an identical (equal, same hash) object in
+    about 60% of the time, which matters at 100k records. Anything else falls back to the class.
+    """
+    fields = dataclasses.fields(cls)
+    if hasattr(cls, "__post_init__") or not all(
+        hasattr(cls.__dict__.get(f.name), "__set__") for f in fields
+    ):
+        return cls
+    names = [f.name for f in fields]
+    defaults = ""
+    params = []
+    for f in fields:
+        if f.default is not dataclasses.MISSING:
+            params.append(f"{f.name}=_d_{f.name}")
+        elif f.default_factory is not dataclasses.MISSING:
+            return cls
+        else:
+            params.append(f.name)
+    src = f"def make({', '.join(params)}):\n    o = _new(_cls)\n{defaults}"
+    src += "".join(f"    _s_{n}(o, {n})\n" for n in names) + "    return o\n"
+    ns: dict[str, object] = {"_new": object.__new__, "_cls": cls}
+    for f in fields:
+        ns[f"_s_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is not dataclasses.MISSING:
+            ns[f"_d_{f.name}"] = f.default
+    exec(src, ns)  # noqa: S102 - source built above from the dataclass's own field names
+    return ns["make"]  # type: ignore[return-value]
+
+
+_new_record = _positional_constructor(BankRecord)
+_new_source = _positional_constructor(Source)
 
 
 def _unescape(s: str) -> str:
@@ -95,7 +141,20 @@ def _text(v: str | None) -> str:
 
 
 def _squash(s: str) -> str:
-    return squash(s) if _WS_RUN.search(s) else s
+    """squash() for a stripped value, skipping the regex when there is nothing to collapse."""
+    if "  " in s or "\t" in s or "\n" in s or "\r" in s:
+        return squash(s)
+    return s
+
+
+def _text_fast(v: str) -> str:
+    """_text() for the hot path: the common "&amp;"-only case is a plain replace."""
+    v = v.strip()
+    if "&" in v:
+        if v.count("&") == v.count("&amp;") and "&amp;#" not in v:
+            return v.replace("&amp;", "&")
+        return _unescape(v).strip()
+    return v
 
 
 def _mask(account: str | None) -> str:
@@ -132,8 +191,21 @@ def _date8(s: str) -> date | None:
 class _Statement:
     """State of one STMTRS / CCSTMTRS / INVSTMTRS while it is being read."""
 
-    __slots__ = ("tag", "kind", "number", "line", "account", "has_acct", "has_tranlist",
-                 "has_ledger", "n_trn", "n_inv", "inv_start", "records")
+    __slots__ = (
+        "account",
+        "corrections",
+        "has_acct",
+        "has_ledger",
+        "has_tranlist",
+        "inv_start",
+        "kind",
+        "line",
+        "n_inv",
+        "n_trn",
+        "number",
+        "records",
+        "tag",
+    )
 
     def __init__(self, tag: str, number: int, line: int) -> None:
         self.tag = tag
@@ -147,7 +219,9 @@ class _Statement:
         self.n_trn = 0
         self.n_inv = 0
         self.inv_start: int | None = None
-        self.records: list[tuple[BankRecord, str | None, str | None, int]] = []
+        self.records: list[BankRecord] = []
+        # (index in records, CORRECTACTION, CORRECTFITID, STMTTRN number)
+        self.corrections: list[tuple[int, str, str | None, int]] = []
 
 
 class OfxImporter:
@@ -162,7 +236,7 @@ class OfxImporter:
                 return False
             text, _ = decode_bytes(head)
             return _IDENTIFY.search(text) is not None
-        except Exception:  # identify never raises
+        except Exception:  # noqa: BLE001 - identify never raises
             return False
 
     def extract(self, path: Path, display: str) -> ImportResult:
@@ -193,7 +267,6 @@ def parse_ofx_bytes(data: bytes, display: str) -> ImportResult:
     """OFX bytes -> ImportResult. ``display`` names the file in errors, notes and Sources."""
     text, _codec = decode_bytes(data, _declared_charset(data))
     nl = "\n" if "\n" in text or "\r" not in text else "\r"
-    notes: list[str] = []
 
     root = _ROOT.search(text)
     if root is None:
@@ -210,7 +283,7 @@ def parse_ofx_bytes(data: bytes, display: str) -> ImportResult:
         if len(version) != 3 or version[0] not in "12":
             raise ParseError(
                 f"unsupported OFX version {version} in the header VERSION",
-                path=display, line=_line_of(text, mv.start(), nl), value=mv.group(0).strip(),
+                path=display, line=_line_of(text, text.find(mv.group(0)), nl), value=mv.group(0).strip(),
                 rule="OFX 1.x SGML versions are 1xx (102-160), OFX 2.x XML versions 2xx (200-220)",
             )
 
@@ -220,242 +293,329 @@ def parse_ofx_bytes(data: bytes, display: str) -> ImportResult:
         text = _CDATA.sub(
             lambda m: m.group(1).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), text
         )
+    reader = _Reader(text, display, nl)
+    reader.run()
+    return reader.result()
 
-    records_out: list[BankRecord] = []
-    balances: list[StatementBalance] = []
-    problems: list[tuple[int, str]] = []
-    statements: list[_Statement] = []
-    cur: _Statement | None = None
-    context = "file"          # "signon" or "statement response" for STATUS notes
-    saw_acctinfo = False
-    saw_close_root = False
-    n_trn_total = 0           # every STMTTRN in file order (the number used in messages)
-    stray_trn = 0
-    line_pos, line_no = 0, 1
-    # A structural open tag whose content (text up to the next structural tag) is still to be read.
-    pending: str | None = None
-    pending_at = 0
-    pending_line = 0
-    pending_no = 0
-    date_cache: dict[str, date | None] = {}
-    src_path = display
 
-    def finish_statement(st: _Statement, end: int) -> None:
-        if st.kind == "investment":
-            if st.inv_start is not None:
-                st.n_inv += len(_INVTRAN.findall(text, st.inv_start, end))
-                st.inv_start = None
-            return
-        if not (st.has_tranlist or st.has_ledger or st.n_trn):
-            problems.append((st.line, (
-                f"{st.tag} (statement {st.number}, line {st.line}) has no BANKTRANLIST, no LEDGERBAL "
-                f"and no STMTTRN{'' if st.has_acct else ' and no account'}: a truncated or malformed "
-                "statement")))
+class _Reader:
+    """One pass over the decoded text: structure tokens, spans between them, transactions."""
 
-    def read_span(kind: str, span: str, at_line: int, trn_no: int) -> None:
-        nonlocal cur
-        st = cur
-        if kind == "STMTTRN":
-            d = _leaves(span)
-            fitid = _text(d.get("FITID")) or None
-            if fitid is not None and _WS_RUN.search(fitid):
-                fitid = squash(fitid)
-            bad: list[str] = []
-            raw_date = d.get("DTPOSTED")
-            dt: date | None = None
-            if raw_date is None:
-                bad.append("no DTPOSTED")
+    def __init__(self, text: str, display: str, nl: str) -> None:
+        self.text = text
+        self.display = display
+        self.nl = nl
+        self.notes: list[str] = []
+        self.balances: list[StatementBalance] = []
+        self.problems: list[tuple[int, str]] = []
+        self.statements: list[_Statement] = []
+        self.cur: _Statement | None = None
+        self.context = "file"
+        self.saw_acctinfo = False
+        self.saw_close_root = False
+        self.n_trn = 0                       # STMTTRN blocks in file order (numbers in messages)
+        self.date_cache: dict[str, date | None] = {}
+        # Tags in a case other than upper (rare): case-insensitive patterns and upper-cased keys.
+        self.mixed = _MIXED_ROOT.search(text) is not None or (
+            "<STMTTRN" not in text and "<stmttrn" in text.lower())
+        self.struct = _STRUCT_I if self.mixed else _STRUCT
+
+    # -- structure -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Walk the file: structure between transactions, each STMTTRN block read in place.
+
+        The blocks are found by one scan for ``<STMTTRN>``; a block ends at ``</STMTTRN`` or, when the
+        close tag is missing, at the next structural tag. Only the text around blocks (statement
+        headers, balances, the gaps after close tags that hold more tags) is scanned for structure,
+        so the cost per transaction is a handful of C-level string operations plus the record.
+        """
+        text, nl = self.text, self.nl
+        n = len(text)
+        trn_iter = (_TRN_OPEN_I if self.mixed else _TRN_OPEN).finditer(text)
+        m = next(trn_iter, None)
+        line = self.scan(0, m.start() if m else n, 1)
+        struct_search = self.struct.search
+        close_search = _TRN_CLOSE_I.search if self.mixed else None
+        find = text.find
+        count = text.count
+        while m is not None:
+            at = line
+            body_start = m.end()
+            nm = next(trn_iter, None)
+            piece_end = nm.start() if nm is not None else n
+            if close_search is None:
+                e = find("</STMTTRN>", body_start, piece_end)
             else:
-                ds = raw_date.strip()
-                dt = date_cache.get(ds[:8], False)  # type: ignore[assignment]
-                if dt is False:
-                    dt = date_cache[ds[:8]] = _date8(ds)
-                if dt is None:
-                    bad.append("empty DTPOSTED" if not ds
-                               else f"DTPOSTED {ds!r} is not a valid date (YYYYMMDD...)")
-            raw_amt = d.get("TRNAMT")
-            amount: Decimal | None = None
-            if raw_amt is None:
-                bad.append("no TRNAMT")
+                mc = close_search(text, body_start, piece_end)
+                e = mc.start() if mc else -1
+            if e < 0:
+                sm = struct_search(text, body_start, piece_end)
+                e = sm.start() if sm else piece_end
+            st = self.cur
+            self.n_trn += 1
+            if st is None:
+                self.notes.append(f"STMTTRN #{self.n_trn} (line {at}) is outside any bank or card "
+                                  "statement: not read")
+            elif st.kind != "investment":
+                self.transaction(st, text[body_start:e], at)
             else:
-                amt_text = raw_amt.strip()
-                if _AMOUNT.fullmatch(amt_text):
-                    amount = Decimal(amt_text.replace(",", ".") if "," in amt_text else amt_text)
-                    if not amount:
-                        amount = abs(amount)
-                else:
-                    amount = _odd_amount(amt_text, _where(trn_no, fitid, at_line), bad, notes)
-            if bad or dt is None or amount is None:
-                problems.append((at_line, f"{_where(trn_no, fitid, at_line)}: " + ", ".join(bad)))
-                return
-            name = _text(d.get("NAME"))
-            memo = _text(d.get("MEMO"))
-            if memo:
-                sm = _squash(memo)
-                if name:
-                    sn = _squash(name)
-                    desc = sm if sm.startswith(sn) else sn + " " + sm
-                else:
-                    desc = sm
+                self.n_trn -= 1  # an INVBANKTRAN's STMTTRN: counted with the investment transactions
+            if e < piece_end and find("<", e + 1, piece_end) >= 0:
+                line = self.scan(e, piece_end, line + count(nl, m.start(), e))
             else:
-                desc = _squash(name)
-            check = d.get("CHECKNUM")
-            if check is not None:
-                check = _text(check)
-                if not check.strip("0"):
-                    check = None
-            trntype = d.get("TRNTYPE")
-            if trntype is not None:
-                trntype = _text(trntype) or None
-            rec = BankRecord(
-                source=Source(path=src_path, line=at_line, fitid=fitid),
-                date=dt, amount=amount, description=desc, account=st.account if st else None,
-                payee=name, memo=memo, check_number=check, trntype=trntype, fitid=fitid,
-            )
-            action = d.get("CORRECTACTION")
-            if action is not None and st is not None:
-                st.records.append((rec, _text(action).upper() or None, _text(d.get("CORRECTFITID")) or None,
-                                   trn_no))
-            elif st is not None:
-                st.records.append((rec, None, None, trn_no))
-        elif kind in ("BANKACCTFROM", "CCACCTFROM", "INVACCTFROM"):
-            d = _leaves(span)
-            if st is not None:
-                st.account = _text(d.get("ACCTID")) or None
-                st.has_acct = st.account is not None
-        elif kind in ("LEDGERBAL", "AVAILBAL"):
-            d = _leaves(span)
-            bal_kind = "ledger" if kind == "LEDGERBAL" else "available"
-            label = f"{kind} of {st.tag if st else 'statement'} {st.number if st else ''} (line {at_line})"
-            amt_text = _text(d.get("BALAMT"))
-            if not amt_text:
-                notes.append(f"{label} has no BALAMT value: no {bal_kind} balance read")
-                return
-            try:
-                amount = _balance_amount(amt_text)
-            except AmountError:
-                notes.append(f"{label}: BALAMT {amt_text!r} is not an amount: no {bal_kind} balance read")
-                return
-            balances.append(StatementBalance(
-                source=Source(path=src_path, line=at_line), account=st.account if st else None,
-                date=_date8(_text(d.get("DTASOF"))), amount=amount, kind=bal_kind,
-            ))
-        elif kind == "STATUS":
-            d = _leaves(span)
-            code = _text(d.get("CODE"))
-            if code and code.strip("0"):
-                sev = _text(d.get("SEVERITY")) or "?"
-                msg = _text(d.get("MESSAGE"))
-                notes.append(f"{context} STATUS code {code} severity {sev}" + (f": {msg}" if msg else "")
-                             + f" (line {at_line})")
+                line += count(nl, m.start(), piece_end)
+            m = nm
+        if self.cur is not None:
+            self.finish_statement(self.cur, n)
+            self.cur = None
 
-    for m in _STRUCT.finditer(text):
-        start = m.start()
-        if pending is not None:
-            read_span(pending, text[pending_at:start], pending_line, pending_no)
-            pending = None
-        closing, tag, selfclose = m.group(1), m.group(2), m.group(3)
-        if not tag.isupper():
-            tag = tag.upper()
+    def scan(self, a: int, b: int, line: int) -> int:
+        """Structural tags in text[a:b] and the leaves after them; returns the line number at b."""
+        text, nl = self.text, self.nl
+        owner: str | None = None
+        pos = a
+        for m in self.struct.finditer(text, a, b):
+            start = m.start()
+            if owner is not None:
+                self.content(owner, text[pos:start], line)
+            line += text.count(nl, pos, start)
+            pos = m.end()
+            closing, tag, selfclose = m.group(1), m.group(2), m.group(3)
+            if not tag.isupper():
+                tag = tag.upper()
+            owner = self.token(tag, bool(closing), bool(selfclose), start, pos, line)
+            line += text.count(nl, start, pos)
+        if owner is not None:
+            self.content(owner, text[pos:b], line)
+        return line + text.count(nl, pos, b)
+
+    def token(self, tag: str, closing: bool, selfclose: bool, start: int, end: int,
+              line: int) -> str | None:
+        """Handle one structural tag; returns the tag if the following text is its content."""
+        cur = self.cur
         if closing:
-            if tag in ("STMTRS", "CCSTMTRS", "INVSTMTRS", "STMTTRNRS", "CCSTMTTRNRS", "INVSTMTTRNRS",
-                       "OFX"):
+            if tag in _ENDS_STATEMENT:
                 if cur is not None:
-                    finish_statement(cur, start)
-                    cur = None
+                    self.finish_statement(cur, start)
+                    self.cur = None
                 if tag == "OFX":
-                    saw_close_root = True
+                    self.saw_close_root = True
             elif tag == "INVTRANLIST" and cur is not None and cur.inv_start is not None:
-                cur.n_inv += len(_INVTRAN.findall(text, cur.inv_start, start))
+                cur.n_inv += len(_INVTRAN.findall(self.text, cur.inv_start, start))
                 cur.inv_start = None
-            continue
-        if tag == "STMTTRN":
-            n_trn_total += 1
-            line_no += text.count(nl, line_pos, start)
-            line_pos = start
-            if cur is None:
-                stray_trn += 1
-                notes.append(f"STMTTRN #{n_trn_total} (line {line_no}) is outside any bank or card "
-                             "statement: not read")
-                continue
-            if cur.kind == "investment":
-                continue
-            cur.n_trn += 1
-            if selfclose:
-                problems.append((line_no, f"STMTTRN #{n_trn_total}, line {line_no}: empty <STMTTRN/>"))
-                continue
-            pending, pending_at, pending_line, pending_no = tag, m.end(), line_no, n_trn_total
-            continue
+            return None
         if tag in _KIND:
             if cur is not None:
-                finish_statement(cur, start)
-            line_no += text.count(nl, line_pos, start)
-            line_pos = start
-            cur = _Statement(tag, len(statements) + 1, line_no)
-            statements.append(cur)
-            context = f"{tag} {cur.number}"
-            continue
+                self.finish_statement(cur, start)
+            self.cur = _Statement(tag, len(self.statements) + 1, line)
+            self.statements.append(self.cur)
+            self.context = f"{tag} {self.cur.number}"
+            return None
         if selfclose:
             if tag in ("LEDGERBAL", "AVAILBAL"):
-                notes.append(f"{tag} is empty (<{tag}/>): no balance read")
-            continue
-        if tag in ("BANKTRANLIST",):
+                self.notes.append(f"{tag} at line {line} is empty (<{tag}/>): no balance read")
+            return None
+        if tag == "BANKTRANLIST":
             if cur is not None:
                 cur.has_tranlist = True
         elif tag == "INVTRANLIST":
             if cur is not None:
-                cur.inv_start = m.end()
-        elif tag in ("BANKACCTFROM", "CCACCTFROM", "INVACCTFROM", "LEDGERBAL", "AVAILBAL", "STATUS"):
-            if cur is not None or tag == "STATUS":
-                if tag == "LEDGERBAL" and cur is not None:
+                cur.inv_start = end
+        elif tag in ("BANKACCTFROM", "CCACCTFROM", "INVACCTFROM", "LEDGERBAL", "AVAILBAL"):
+            if cur is not None:
+                if tag == "LEDGERBAL":
                     cur.has_ledger = True
-                line_no += text.count(nl, line_pos, start)
-                line_pos = start
-                pending, pending_at, pending_line, pending_no = tag, m.end(), line_no, 0
+                return tag
+        elif tag == "STATUS":
+            return tag
         elif tag == "SONRS":
-            context = "signon"
+            self.context = "signon"
         elif tag in ("STMTTRNRS", "CCSTMTTRNRS", "INVSTMTTRNRS"):
             if cur is not None:
-                finish_statement(cur, start)
-                cur = None
-            context = f"statement response {tag}"
+                self.finish_statement(cur, start)
+                self.cur = None
+            self.context = f"statement response {tag}"
         elif tag == "ACCTINFORS":
-            saw_acctinfo = True
-    if pending is not None:
-        read_span(pending, text[pending_at:], pending_line, pending_no)
-    if cur is not None:
-        finish_statement(cur, len(text))
+            self.saw_acctinfo = True
+        return None
 
-    if problems:
-        problems.sort()
-        listed = "; ".join(p for _, p in problems[:_MAX_LISTED])
-        more = f"; and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
-        raise ParseError(
-            f"{len(problems)} problem(s) reading the OFX statement: {listed}{more}",
-            path=display, line=problems[0][0],
-            rule="each STMTTRN needs DTPOSTED (YYYYMMDD...) and a numeric TRNAMT; each statement a "
-                 "BANKTRANLIST or LEDGERBAL",
-        )
-
-    if not saw_close_root:
-        notes.append("file ends without </OFX>: it may be truncated")
-
-    for st in statements:
+    def finish_statement(self, st: _Statement, end: int) -> None:
         if st.kind == "investment":
-            notes.append(f"investment statement (INVSTMTRS {st.number}, account {_mask(st.account)}): "
-                         f"{st.n_inv} investment transactions not imported")
-            continue
-        if not st.has_tranlist and st.n_trn == 0:
-            notes.append(f"{st.tag} {st.number} (account {_mask(st.account)}) has no BANKTRANLIST: "
-                         "no transactions")
-        records_out.extend(_apply_corrections(st, notes))
+            if st.inv_start is not None:
+                st.n_inv += len(_INVTRAN.findall(self.text, st.inv_start, end))
+                st.inv_start = None
+            return
+        if not (st.has_tranlist or st.has_ledger or st.n_trn):
+            self.problems.append((st.line, (
+                f"{st.tag} (statement {st.number}, line {st.line}) has no BANKTRANLIST, no LEDGERBAL "
+                f"and no STMTTRN{'' if st.has_acct else ' and no account'}: a truncated or malformed "
+                "statement")))
 
-    if not statements:
-        why = "account information response" if saw_acctinfo else (
-            "server error response" if any("STATUS code" in n for n in notes) else "no STMTRS or CCSTMTRS")
-        notes.insert(0, f"no statement in file ({why}): 0 transactions")
-    return ImportResult(kind="ofx", records=tuple(records_out), balances=tuple(balances),
-                        notes=tuple(notes))
+    # -- content -----------------------------------------------------------------------------------
+
+    def content(self, owner: str, span: str, line: int) -> None:
+        """The leaves of an account, balance or status aggregate."""
+        d = _leaves(span)
+        st = self.cur
+        if owner in ("BANKACCTFROM", "CCACCTFROM", "INVACCTFROM"):
+            if st is not None:
+                st.account = _text(d.get("ACCTID")) or None
+                st.has_acct = st.account is not None
+        elif owner in ("LEDGERBAL", "AVAILBAL"):
+            bal_kind = "ledger" if owner == "LEDGERBAL" else "available"
+            label = f"{owner} of {st.tag} {st.number} (line {line})" if st else f"{owner} (line {line})"
+            amt_text = _text(d.get("BALAMT"))
+            if not amt_text:
+                self.notes.append(f"{label} has no BALAMT value: no {bal_kind} balance read")
+                return
+            try:
+                amount = _balance_amount(amt_text)
+            except AmountError:
+                self.notes.append(f"{label}: BALAMT {amt_text!r} is not an amount: no {bal_kind} balance read")
+                return
+            self.balances.append(StatementBalance(
+                source=Source(path=self.display, line=line), account=st.account if st else None,
+                date=_date8(_text(d.get("DTASOF"))), amount=amount, kind=bal_kind,
+            ))
+        elif owner == "STATUS":
+            code = _text(d.get("CODE"))
+            if code and code.strip("0"):
+                sev = _text(d.get("SEVERITY")) or "?"
+                msg = _text(d.get("MESSAGE"))
+                self.notes.append(f"{self.context} STATUS code {code} severity {sev}"
+                                  + (f": {msg}" if msg else "") + f" (line {line})")
+
+    def transaction(self, st: _Statement, body: str, at: int) -> None:
+        """One STMTTRN block (the text after its open tag) -> a BankRecord in st.records.
+
+        The hot path: an ordinary row costs one findall, a dict and the record itself.
+        """
+        n_trn = self.n_trn
+        st.n_trn += 1
+        if self.mixed:
+            d = {t.upper(): v for t, v in _LEAF.findall(body)}
+        else:
+            d = dict(_LEAF.findall(body))
+        fitid = d.get("FITID")
+        if fitid is not None:
+            fitid = fitid.strip()
+            if "&" in fitid:
+                fitid = _unescape(fitid)
+            if "\n" in fitid or "\r" in fitid or "\t" in fitid:
+                fitid = squash(fitid)
+            fitid = fitid or None
+        raw = d.get("DTPOSTED")
+        dt = self.date_cache.get(raw) if raw is not None else None  # type: ignore[arg-type]
+        if dt is None and raw is not None:
+            dt = self.date_cache[raw] = _date8(raw.strip())
+        raw_amt = d.get("TRNAMT")
+        amount: Decimal | None = None
+        if raw_amt is not None:
+            a = raw_amt.strip()
+            if "," in a:
+                a = a.replace(",", ".")
+            # Plain "[+-]digits[.digits]" (str tests are cheaper than a regex); others go the slow way.
+            if (a[1:] if a[:1] in "+-" else a).replace(".", "", 1).isdecimal():
+                amount = Decimal(a)
+                if not amount:
+                    amount = abs(amount)  # "-0" and "-0.00" are zero
+        if dt is None or amount is None:
+            amount = self.bad_fields(raw, raw_amt, n_trn, fitid, at)
+            if amount is None or dt is None:
+                return
+        v = d.get("NAME")
+        name = v.strip() if v else ""
+        if "&" in name:
+            name = _text_fast(name)
+        v = d.get("MEMO")
+        memo = v.strip() if v else ""
+        if "&" in memo:
+            memo = _text_fast(memo)
+        if memo:
+            sm = _squash(memo) if ("  " in memo or "\t" in memo or "\n" in memo or "\r" in memo) else memo
+            if name:
+                sn = _squash(name) if ("  " in name or "\t" in name or "\n" in name or "\r" in name) else name
+                desc = sm if sm.startswith(sn) else sn + " " + sm
+            else:
+                desc = sm
+        else:
+            desc = _squash(name)
+        check = d.get("CHECKNUM")
+        if check is not None:
+            check = _text_fast(check)
+            if not check.strip("0"):
+                check = None
+        trntype = d.get("TRNTYPE")
+        if trntype is not None:
+            trntype = trntype.strip() or None
+        # Positional, in the field order of recon.model (see _positional_constructor).
+        st.records.append(_new_record(_new_source(self.display, at, None, fitid), dt, amount, desc,  # type: ignore[arg-type]
+                                      st.account, name, memo, check, trntype, fitid))
+        action = d.get("CORRECTACTION")
+        if action is not None:
+            st.corrections.append((len(st.records) - 1, _text(action).upper(),
+                                   _text(d.get("CORRECTFITID")) or None, n_trn))
+
+    def bad_fields(self, raw_date: str | None, raw_amt: str | None, n_trn: int, fitid: str | None,
+                   line: int) -> Decimal | None:
+        """Explain a transaction whose DTPOSTED or TRNAMT is not plain; the amount if it is usable."""
+        bad: list[str] = []
+        where = f"STMTTRN #{n_trn}" + (f" (FITID {fitid})" if fitid else "") + f", line {line}"
+        if raw_date is None:
+            bad.append("no DTPOSTED")
+        else:
+            ds = raw_date.strip()
+            if _date8(ds) is None:
+                bad.append("empty DTPOSTED" if not ds else f"DTPOSTED {ds!r} is not a valid date (YYYYMMDD...)")
+        amount: Decimal | None = None
+        if raw_amt is None:
+            bad.append("no TRNAMT")
+        else:
+            a = raw_amt.strip()
+            if _AMOUNT.fullmatch(a):
+                amount = Decimal(a.replace(",", "."))
+                amount = abs(amount) if not amount else amount
+            else:
+                amount = _odd_amount(_text(a), where, bad, self.notes)
+        if bad:
+            self.problems.append((line, f"{where}: " + ", ".join(bad)))
+            return None
+        return amount
+
+    # -- result ----------------------------------------------------------------------------------
+
+    def result(self) -> ImportResult:
+        notes = self.notes
+        if self.problems:
+            problems = sorted(self.problems)
+            listed = "; ".join(p for _, p in problems[:_MAX_LISTED])
+            more = f"; and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+            raise ParseError(
+                f"{len(problems)} problem(s) reading the OFX statement: {listed}{more}",
+                path=self.display, line=problems[0][0],
+                rule="each STMTTRN needs DTPOSTED (YYYYMMDD...) and a numeric TRNAMT; each statement a "
+                     "BANKTRANLIST or LEDGERBAL",
+            )
+        if not self.saw_close_root:
+            notes.append("file ends without </OFX>: it may be truncated")
+        records: list[BankRecord] = []
+        for st in self.statements:
+            if st.kind == "investment":
+                notes.append(f"investment statement (INVSTMTRS {st.number}, account {_mask(st.account)}): "
+                             f"{st.n_inv} investment transactions not imported")
+                continue
+            if not st.has_tranlist and st.n_trn == 0:
+                notes.append(f"{st.tag} {st.number} (account {_mask(st.account)}) has no BANKTRANLIST: "
+                             "no transactions")
+            records.extend(_apply_corrections(st, notes) if st.corrections else st.records)
+        if not self.statements:
+            why = "account information response" if self.saw_acctinfo else (
+                "server error response" if any("STATUS code" in n for n in notes)
+                else "no STMTRS or CCSTMTRS")
+            notes.insert(0, f"no statement in file ({why}): 0 transactions")
+        return ImportResult(kind="ofx", records=tuple(records), balances=tuple(self.balances),
+                            notes=tuple(notes))
 
 
 def _odd_amount(amt_text: str, where: str, bad: list[str], notes: list[str]) -> Decimal | None:
@@ -490,22 +650,27 @@ def _balance_amount(s: str) -> Decimal:
 
 
 def _apply_corrections(st: _Statement, notes: list[str]) -> list[BankRecord]:
-    """Apply CORRECTACTION REPLACE/DELETE records to the earlier rows they name (same statement)."""
-    if not any(action for _, action, _, _ in st.records):
-        return [r for r, _, _, _ in st.records]
+    """Apply CORRECTACTION REPLACE/DELETE records to the earlier rows they name (same statement).
+
+    REPLACE puts the correcting row in the place of the earlier row with FITID = CORRECTFITID;
+    DELETE removes that row, and the delete record itself (an instruction, not a transaction). A
+    correction naming no earlier row is kept as a transaction (REPLACE) or dropped (DELETE), with a note.
+    """
+    actions = {i: (action, target, no) for i, action, target, no in st.corrections}
     out: list[BankRecord | None] = []
     by_fitid: dict[str, list[int]] = {}
-    for rec, action, target, no in st.records:
-        idxs = by_fitid.get(target or "", []) if action else []
-        if action in ("REPLACE", "DELETE") and target and idxs:
-            i = idxs.pop()
-            old = out[i]
-            out[i] = rec if action == "REPLACE" else None
-            notes.append(f"STMTTRN #{no} ({action} of FITID {target}) revises the earlier row "
-                         f"(line {old.source.line if old else '?'}): "
+    for i, rec in enumerate(st.records):
+        action, target, no = actions.get(i, ("", None, 0))
+        idxs = by_fitid.get(target, []) if (action in ("REPLACE", "DELETE") and target) else []
+        if idxs:
+            j = idxs.pop()
+            old = out[j]
+            out[j] = rec if action == "REPLACE" else None
+            notes.append(f"STMTTRN #{no} ({action} of FITID {target}) revises the earlier row at line "
+                         f"{old.source.line if old else '?'}: "
                          + ("replaced by the correction" if action == "REPLACE" else "deleted"))
             if action == "REPLACE" and rec.fitid:
-                by_fitid.setdefault(rec.fitid, []).append(i)
+                by_fitid.setdefault(rec.fitid, []).append(j)
             continue
         if action == "DELETE":
             notes.append(f"STMTTRN #{no} (DELETE of FITID {target}): the row it deletes is not in this "
