@@ -124,13 +124,13 @@ class CheckRegisterImporter:
                              line=rows.lines[hidx], rule="columns Date or Date Written")
         body = [(rows.lines[k], [clean_cell(c) for c in rows.cells[k]])
                 for k in range(hidx + 1, len(rows.cells))]
+        notes = [f"line {ln}: blank line skipped" for ln, r in body if not any(r)]
         body = [(ln, r) for ln, r in body if any(r)]
         dj = roles["date"]
         toks = [tokenize_date(r[dj]) for _, r in body if dj < len(r) and r[dj]]
         order = "mdy"
         if any(t is not None and t.kind == "num" and t.a > 12 for t in toks):
             order = "dmy"
-        notes = []
         checks = []
         for line, r in body:
             r = r + [""] * (len(header) - len(r))

@@ -193,6 +193,8 @@ class CsvBankImporter:
             if hit is None:
                 continue
             score, idx = hit
+            if not _dates_fit(prof, rows, idx):
+                continue
             if best is None or score > best[0]:
                 best = (score, prof, idx)
         return None if best is None else (best[1], best[2])
@@ -289,6 +291,33 @@ def profile_matches(prof: Profile, rows: Rows) -> tuple[int, int | None] | None:
         if score:
             return score, i
     return None
+
+
+def _dates_fit(prof: Profile, rows: Rows, header_idx: int | None) -> bool:
+    """A profile only claims a file whose first data rows fit its explicit date format."""
+    parse = prof._compiled.get("date") or prof._compiled.setdefault(
+        "date", compile_date_format(prof.date_format))
+    j = prof.columns.get("date")
+    start = 0 if header_idx is None else header_idx + 1
+    if not isinstance(j, int):
+        names = [clean_cell(c).lower() for c in rows.cells[header_idx or 0]]
+        if not isinstance(j, str) or j.lower() not in names:
+            return False
+        j = names.index(j.lower())
+    tried = ok = 0
+    for r in rows.cells[start:start + 60]:
+        v = clean_cell(_get(r, j))
+        if not v or not v[0].isdigit():
+            continue
+        tried += 1
+        try:
+            parse(v)
+            ok += 1
+        except ValueError:
+            pass
+        if tried >= 10:
+            break
+    return tried == 0 or ok >= 0.8 * tried
 
 
 def _quote(c: str, d: str) -> str:
@@ -497,6 +526,8 @@ def _layout_with_header(rows: Rows, cleaned: list[list[str]], hidx: int, display
         if good and len(good) >= 0.5 * len(toks) and len(good) >= 0.3 * max(1, len(sample)):
             date_col, tokens = j, good
             break
+    if date_col is None and not any(any(r) for r in sample) and date_cands:
+        date_col = date_cands[0][1]  # header-only file: nothing to read
     if date_col is None:
         raise ParseError("no column holds dates", path=display, line=rows.lines[hidx],
                          rule="a bank CSV needs a date column",
@@ -774,7 +805,7 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
             row = row + [""] * (need - len(row))
         ds = row[dc].strip()
         d = date_cache.get(ds)
-        pending = False
+        pending = dateless = False
         if d is None:
             try:
                 d = parse_date(clean_cell(ds).replace("\x00", ""))
@@ -790,7 +821,7 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                     continue
                 low = cells[dc].lower()
                 if low in pending_values or low in PENDING_WORDS:
-                    pending = True
+                    pending = dateless = True
                     d = date.min
                 elif DATE_SHAPE.match(ds) and not any(ch.isalpha() for ch in ds[:10]):
                     raise ParseError("could not parse date", path=display, line=line, value=ds,
@@ -802,7 +833,10 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                     continue
         # text
         if simple_text:
-            desc = " ".join(row[tc0].split())  # type: ignore[index]
+            desc = row[tc0]  # type: ignore[index]
+            if "'" in desc:
+                desc = clean_cell(desc)
+            desc = " ".join(desc.split())
             payee = desc
             memo = ""
         else:
@@ -854,7 +888,7 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                             pass
                 if bal is not None:
                     balances.append(StatementBalance(Source(display, line), None,
-                                                     None if pending else d, bal, "ledger"))
+                                                     None if dateless else d, bal, "ledger"))
                 notes.append(f"line {line}: balance row skipped ({desc[:40]})")
                 continue
             if any(rx.match(desc) for rx in skip_rx):
@@ -880,9 +914,9 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                 check = m.group(1)
         if stc is not None and row[stc].strip().lower() in pending_values:
             pending = True
-        if pending:
+        if dateless:
             pending_fix.append(len(records))
-            notes.append(f"line {line}: pending row (no posting date yet)")
+            notes.append(f"line {line}: pending row without a date")
         records.append(BankRecord(
             src, d, amount, desc,
             clean_cell(row[acc]) or None if acc is not None else None,
@@ -903,7 +937,8 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                 except (AmountError, InvalidOperation):
                     pass
     if pending_fix:
-        real = [r.date for r in records if not r.pending]
+        fix = set(pending_fix)
+        real = [r.date for i, r in enumerate(records) if i not in fix]
         best = max(real) if real else date.today()
         for i in pending_fix:
             records[i] = replace(records[i], date=best)
