@@ -195,7 +195,7 @@ def test_missing_close_root_is_noted(tmp_path: Path) -> None:
 def test_sgml_comments_after_values(tmp_path: Path) -> None:
     t = trn(amount="-200.00    <!-- $200.00 -->", name="A <!-- a comment\n<NAME>spanning lines -->")
     res = read(tmp_path, doc(stmt(t, trn("2"))))
-    assert [(r.amount, r.payee) for r in res.records][0] == (Decimal("-200.00"), "A")
+    assert (res.records[0].amount, res.records[0].payee) == (Decimal("-200.00"), "A")
     assert res.records[1].source.line == res.records[0].source.line + 8  # lines still counted
 
 
