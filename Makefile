@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-installed
-DEB_PACKAGES := tesseract-ocr tesseract-ocr-eng poppler-utils
+DEB_PACKAGES := tesseract-ocr tesseract-ocr-eng poppler-utils chromium
 
 .PHONY: demo test lint golden bench samples clean deps
 
@@ -18,7 +18,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 # Debian packages (OCR for scanned bills, PDF rendering for tests). Skipped when already present.
 $(APT_STAMP): | $(BIN)/python
-	@if ! command -v tesseract >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	@if ! command -v tesseract >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+	    || ! command -v chromium >/dev/null 2>&1; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(DEB_PACKAGES); \

@@ -125,6 +125,23 @@ def profiles(
         sys.stdout.write(f"{name:<{width}}  {desc}  [{src}]\n")
 
 
+def _register_extra_commands() -> None:
+    """Commands that live in their own modules (reports, call log, batch, AutoPay audit)."""
+    import importlib
+
+    for name in ("recon.cli_reports", "recon.cli_batch"):
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        mod.register(app)
+
+
+_register_extra_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -43,8 +43,9 @@ class Tolerances:
     amount_cents: int = 0
     # AutoPay is initiated on the 22nd; real debits post 22nd-27th, i.e. within ~3 business days.
     autopay_window_business_days: int = 3
-    # How far before a bill's date a payment may still be meant for it (paperless bills come early).
-    pay_before_bill_days: int = 10
+    # How far before a bill's date a payment may still be meant for it. The bill is generated on the
+    # 1st, so 0: an earlier payment pays what is open then, and only an exact amount prepays it.
+    pay_before_bill_days: int = 0
     # A return/reversal follows its debit within this many business days (R01/R02/R03 ~2; allow slack).
     return_window_business_days: int = 7
     # R05/R07/R10/R11 returns may arrive up to 60 days later.

@@ -173,7 +173,7 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
         if t.id in overrides_link and overrides_link[t.id] in states:
             s = states[overrides_link[t.id]]
             _give(allocations, s, t, amount, 1.0, "override: linked by the user in recon.toml", d,
-                  override=True)
+                  config, override=True)
             account_of[t.id] = s.bill.billing_account
             continue
         if not accounts:
@@ -188,7 +188,7 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
             continue
         if not plan:
             # Nothing open anywhere: a second draw for a paid cycle, or an amount that fits nothing.
-            dup = _duplicate_of(t, amount, accounts, current_bill, last_paid)
+            dup = _duplicate_of(t, amount, live, current_bill, last_paid)
             if dup:
                 duplicates.append((t, dup[0], dup[1]))
                 account_of[t.id] = dup[0]
@@ -206,13 +206,13 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
                 give = min(left, s.remaining)
                 carried = s in future
                 reason = why + ("; overpayment carried as credit to a later bill" if carried else "")
-                _give(allocations, s, t, give, _confidence(t, s, why, carried), reason, d)
+                _give(allocations, s, t, give, _confidence(t, s, why, carried), reason, d, config)
                 left -= give
                 last_paid[a].append((t, s.ref.id))
             if left > 0:
                 s = current_bill(a, d) or by_account[a][-1]
                 _give(allocations, s, t, left, 0.6, why + "; overpayment kept as a credit on this bill",
-                      d)
+                      d, config)
                 last_paid[a].append((t, s.ref.id))
     # refunds of duplicate draws
     refunds: dict[str, Transaction] = {}
@@ -228,9 +228,10 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
 
 
 def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: Decimal, conf: float,
-          reason: str, d: date, override: bool = False) -> None:
+          reason: str, d: date, config: Config, override: bool = False) -> None:
+    """Record an allocation; an AutoPay draw posting in the usual window after the 22nd is on time."""
     s.remaining -= amount  # an extra (overpayment) takes it below zero: a credit on this bill
-    if d <= s.bill.due_date or _autopay_on_time(t, s.bill):
+    if d <= s.bill.due_date or (t.date_written is None and autopay_expected(t, s.bill, config)):
         s.paid_on_time += amount
         when = "on time"
     else:
@@ -241,12 +242,6 @@ def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: D
     allocations.append(Allocation(transaction_id=t.id, bill_id=s.ref.id, amount=amount,
                                   confidence=round(conf, 2), reason=f"{reason}; {when}",
                                   override=override))
-
-
-def _autopay_on_time(t: Transaction, b: Bill) -> bool:
-    # An AutoPay draw initiated on the 22nd that posts in the usual window counts as on time.
-    start = b.bill_date.replace(day=22)
-    return start <= t.date <= add_business_days(start, 3) and t.date_written is None
 
 
 def _confidence(t: Transaction, s: BillState, why: str, carried: bool) -> float:
@@ -267,12 +262,10 @@ def _confidence(t: Transaction, s: BillState, why: str, carried: bool) -> float:
 def _choose_accounts(t: Transaction, amount: Decimal, d: date, accounts: list[str], open_due,
                      current_bill, next_bill, prefix_sums) -> list[tuple[str, Decimal, str]]:
     """Which account(s) a payment pays, with the part for each and why (deterministic)."""
-    import re
-
-    text = " ".join([t.description, t.ach.individual_id or "" if t.ach else ""])
-    named = [a for a in accounts if re.search(rf"(?<!\d){a}(?!\d)", text)]
-    if len(named) == 1:
-        return [(named[0], amount, f"description names billing account {named[0]}")]
+    if t.billing_account_hint in accounts:
+        a = t.billing_account_hint
+        where = "check register memo" if t.check_number else "description"
+        return [(a, amount, f"{where} names billing account {a}")]
     opens = {a: open_due(a, d) for a in accounts}
     exact = [a for a in accounts if opens[a] == amount and amount > 0]
     if len(exact) == 1:
@@ -295,6 +288,12 @@ def _choose_accounts(t: Transaction, amount: Decimal, d: date, accounts: list[st
         a = accounts[0]
         return [(a, amount, "only billing account; amount " +
                  ("below" if amount < opens[a] else "above") + f" the open balance {opens[a]}")]
+    # The amount of a bill that is already paid: a second draw for it (a duplicate), not an
+    # overpayment of some other account.
+    for a in accounts:
+        cb = current_bill(a, d)
+        if cb and opens[a] == 0 and amount in (cb.bill.amount_due, cb.charge):
+            return []
     if positive:
         under = sorted((opens[a] - amount, a) for a in positive if amount <= opens[a])
         if under:

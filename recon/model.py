@@ -163,6 +163,7 @@ class Transaction:
     date_written: date | None = None  # checks: from the register
     classified_by: str = ""          # why it is the Connector's, in words
     autopay: bool = False            # description says AutoPay / recurring
+    billing_account_hint: str | None = None  # a billing account named by a check memo or description
 
     @property
     def trace(self) -> str | None:

@@ -320,11 +320,14 @@ def _finish(txs: list[tuple[_Pending, str]], ach_of: dict[int, AchFields | None]
         # Prefer the longest description seen (CSV keeps what OFX NAME cuts at 32 characters).
         desc = max((rec.description for _, rec in p.records), key=lambda d: (len(d), d))
         account = next((rec.account for _, rec in p.records if rec.account), None)
+        hint_text = " ".join([desc] + ([p.register.memo] if p.register else []))
+        hint = _BILLING_ACCT.search(hint_text)
         built.append(Transaction(
             id="", date=r.date, amount=r.amount, description=desc, role=role, sources=tuple(sources),
             check_number=p.check_number, account=account, ach=ach_of.get(id(p)),
             date_written=p.register.date_written if p.register else None,
-            classified_by=reason, autopay=bool(_AUTOPAY.search(text))))
+            classified_by=reason, autopay=bool(_AUTOPAY.search(text)),
+            billing_account_hint=hint.group(0) if hint else None))
     built.sort(key=lambda t: (t.date, t.amount, t.check_number or "", norm_text(t.description)))
     counts: dict[tuple[date, Decimal], int] = defaultdict(int)
     out = []
