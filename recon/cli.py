@@ -38,6 +38,14 @@ def _parse_as_of(value: Optional[str]) -> date:
         raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint="--as-of") from None
 
 
+def default_config_path(inputs: list[Path]) -> Optional[Path]:
+    """The recon.toml beside the data: inside the first INPUT that is a folder."""
+    for p in inputs:
+        if p.is_dir() and (p / "recon.toml").is_file():
+            return p / "recon.toml"
+    return None
+
+
 def _load_config(path: Optional[Path]):
     from recon.config import load_config
     from recon.errors import ConfigError
@@ -53,15 +61,16 @@ def _load_config(path: Optional[Path]):
 def run(
     inputs: Annotated[list[Path], typer.Argument(
         help="Files or folders to read (folders are walked recursively). Kinds are detected from content.",
-        show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json (created if missing).")]
-        = Path("out"),
+        show_default=False, metavar="INPUT...")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="OUTDIR",
+                                      help="Folder for report.json (created if missing).")] = Path("out"),
     as_of: Annotated[Optional[str], typer.Option(
-        "--as-of", help="The day the report is made for, YYYY-MM-DD ('late' and 'unpaid' depend on it). "
-                        "Default: today.", show_default=False)] = None,
+        "--as-of", metavar="YYYY-MM-DD", show_default=False,
+        help="The day the report is made for ('late' and 'unpaid' depend on it). Default: today.")] = None,
     config: Annotated[Optional[Path], typer.Option(
-        "--config", "-c", help="recon.toml with billing accounts, aliases, tolerances and overrides.")]
-        = None,
+        "--config", "-c", metavar="FILE",
+        help="recon.toml with billing accounts, aliases, tolerances and overrides. Default: a recon.toml "
+             "inside the first INPUT folder, if there is one.")] = None,
     profile: Annotated[Optional[str], typer.Option(
         "--profile", help="Force this bank CSV layout for every CSV (see `recon profiles`).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only high-severity findings.")]
@@ -73,7 +82,7 @@ def run(
 ) -> None:
     """Reconcile INPUT files and folders; write OUTDIR/report.json and print a summary."""
     day = _parse_as_of(as_of)
-    cfg = _load_config(config)
+    cfg = _load_config(config or default_config_path(inputs))
     from recon.api import run as run_api
     from recon.errors import ConfigError
     from recon.report.json_report import write_report

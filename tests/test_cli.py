@@ -1,0 +1,112 @@
+"""CLI smoke: help on every command, exit codes, a run on the samples, rejected inputs."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from recon.cli import app
+from tests.conftest import SAMPLES
+
+runner = CliRunner()
+
+
+def _commands(group, prefix=()):
+    import typer.main
+
+    cmd = typer.main.get_command(group)
+    out = []
+
+    def walk(c, path):
+        out.append(path)
+        for name, sub in getattr(c, "commands", {}).items():
+            walk(sub, path + (name,))
+
+    walk(cmd, tuple(prefix))
+    return out, cmd
+
+
+def test_every_command_and_option_has_help():
+    paths, root = _commands(app)
+    assert ("run",) in paths and ("profiles",) in paths
+    for path in paths:
+        res = runner.invoke(app, [*path, "--help"])
+        assert res.exit_code == 0, (path, res.output)
+        assert "Usage:" in res.output
+    def check(c, path):
+        if path:
+            assert c.help, f"command {' '.join(path)} has no help"
+        for p in c.params:
+            if getattr(p, "param_type_name", "") == "option" and p.name != "help":
+                assert p.help, f"option {p.name} of {' '.join(path)} has no help"
+        for name, sub in getattr(c, "commands", {}).items():
+            check(sub, path + (name,))
+
+    check(root, ())
+
+
+def test_run_on_samples_writes_report_and_prints_summary(tmp_path, validate_report):
+    res = runner.invoke(app, ["run", str(SAMPLES), "--out", str(tmp_path), "--as-of", "2026-11-23"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "report.json").read_text())
+    validate_report(data)
+    assert "Billing account 712345678 (health)" in res.output
+    assert "[high] returned_payment" in res.output
+    assert f"Report written to {tmp_path / 'report.json'}" in res.output
+    assert any(f["type"] == "unmatched_charge" for f in data["findings"])  # samples/recon.toml was found
+
+
+def test_unknown_and_missing_files_are_rejected_and_the_run_goes_on(tmp_path):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("call the Connector on Monday\n")
+    bad_ofx = tmp_path / "broken.ofx"
+    bad_ofx.write_text("OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS>"
+                       "<BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260231<TRNAMT>-5.00<FITID>1"
+                       "</STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["run", str(junk), str(bad_ofx), str(tmp_path / "missing.csv"),
+                              str(SAMPLES / "bank"), "--out", str(out), "--as-of", "2026-11-23"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "report.json").read_text())
+    by_name = {i["path"].rsplit("/", 1)[-1]: i for i in data["inputs"]}
+    for name in ("notes.txt", "broken.ofx", "missing.csv"):
+        assert by_name[name]["status"] == "rejected" and by_name[name]["records"] == 0
+        assert name in by_name[name]["error"]
+    assert "not a recognised" in by_name["notes.txt"]["error"]
+    assert "does not exist" in by_name["missing.csv"]["error"]
+    assert by_name["chase-checking-2026-01-to-09.qfx"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("args", [
+    ["run"],                                              # no INPUT
+    ["run", "x", "--as-of", "23/11/2026"],                # bad date
+    ["frobnicate"],                                       # unknown command
+])
+def test_usage_errors_exit_2_with_help(args):
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2
+    assert "Usage:" in res.output or "Usage:" in (res.stderr or "")
+
+
+def test_bad_config_exits_2_naming_file_and_key(tmp_path):
+    cfg = tmp_path / "recon.toml"
+    cfg.write_text('[[accounts]]\nnumber = "12"\n')
+    res = runner.invoke(app, ["run", str(SAMPLES / "bank"), "--config", str(cfg), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert "recon.toml:2: [accounts[0].number]" in (res.stderr or res.output)
+
+
+def test_profiles_lists_builtin_layouts():
+    res = runner.invoke(app, ["profiles"])
+    assert res.exit_code == 0
+    for name in ("chase-checking", "bofa-checking", "wells-fargo", "capitalone-360", "dcu", "cu-debit-credit"):
+        assert name in res.output
+
+
+def test_python_dash_m_recon_works():
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "recon", "--help"], capture_output=True, text=True)
+    assert res.returncode == 0 and "Usage:" in res.stdout
