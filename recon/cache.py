@@ -42,7 +42,7 @@ def bytes_key(data: bytes, salt: str) -> str:
 class ParseCache:
     """Entries are files ``<dir>/<key[:2]>/<key>``; keys are hex digests."""
 
-    def __init__(self, dir: Path) -> None:  # noqa: A002 - the brief's name
+    def __init__(self, dir: Path) -> None:
         self.dir = Path(dir)
 
     def _path(self, key: str) -> Path:

@@ -19,6 +19,8 @@ Pure functions of text: no PDF library here, so bill parsing is tested on text f
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -197,6 +199,17 @@ class _NoValue(Exception):
     pass
 
 
+@lru_cache(maxsize=4096)
+def _cached_date(text: str, formats: tuple[str, ...]) -> date:
+    """parse_date_any, memoised: strptime costs ~15 us and bills repeat their dates."""
+    return parse_date_any(_fix_date_text(text), formats)
+
+
+@lru_cache(maxsize=4096)
+def _cached_amount(text: str) -> Decimal:
+    return parse_amount(text, decimal_mark=".")
+
+
 def _fix_date_text(s: str) -> str:
     return re.sub(r"\bSept\b", "Sep", s.replace(".", "") if re.match(r"[A-Za-z]", s) else s)
 
@@ -236,7 +249,7 @@ def parse_value(vtype: str, text: str, vocab: Vocabulary, *, last: bool = True) 
             raw = m.group(0).translate(_DIGIT_FIX)
             raw = re.sub(r",(\d\d)\)?$", r".\1", raw) if "." not in raw else raw
         try:
-            return parse_amount(raw.strip(), decimal_mark="."), m.end()  # type: ignore[union-attr]
+            return _cached_amount(raw.strip()), m.end()  # type: ignore[union-attr]
         except AmountError as exc:
             raise _NoValue(str(exc)) from exc
     if vtype == "date":
@@ -244,15 +257,15 @@ def parse_value(vtype: str, text: str, vocab: Vocabulary, *, last: bool = True) 
         if not m:
             raise _NoValue
         try:
-            return parse_date_any(_fix_date_text(m.group(0)), vocab.date_formats), m.end()
+            return _cached_date(m.group(0), vocab.date_formats), m.end()
         except ValueError as exc:
             raise _NoValue(str(exc)) from exc
     if vtype == "month":
         m = _PERIOD_RE.match(text)
         if m:
             try:
-                a = parse_date_any(_fix_date_text(m.group("a")), vocab.date_formats)
-                parse_date_any(_fix_date_text(m.group("b")), vocab.date_formats)
+                a = _cached_date(m.group("a"), vocab.date_formats)
+                _cached_date(m.group("b"), vocab.date_formats)
             except ValueError as exc:
                 raise _NoValue(str(exc)) from exc
             return month_str(a), m.end()
@@ -260,7 +273,7 @@ def parse_value(vtype: str, text: str, vocab: Vocabulary, *, last: bool = True) 
         if not m:
             raise _NoValue
         try:
-            d = parse_date_any(_fix_date_text(m.group(0)), vocab.month_formats)
+            d = _cached_date(m.group(0), vocab.month_formats)
         except ValueError as exc:
             raise _NoValue(str(exc)) from exc
         return month_str(d), m.end()
@@ -361,10 +374,13 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
     vocab = vocab or load_vocabulary()
     found = Found()
     texts = [ln.text for ln in lines]
-    for i, t in enumerate(texts):
-        for mname, rx in vocab.markers.items():
-            if rx.search(t):
-                found.markers.setdefault(mname, []).append(i)
+    # Markers: one search per marker over the whole text (not one per line), mapped back to lines.
+    joined = "\n".join(texts)
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    for mname, rx in vocab.markers.items():
+        at = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)})
+        if at:
+            found.markers[mname] = at
     items_at = set(found.markers.get("payment_items_header", ()))
     pending: list[tuple[str, str]] = []     # labels with empty values on the previous line
     i = 0
@@ -403,7 +419,7 @@ def _payment_rows(texts: list[str], i: int, vocab: Vocabulary, found: Found) -> 
         m = _DATE_RE.match(t)
         if m:
             try:
-                d = parse_date_any(_fix_date_text(m.group(0)), vocab.date_formats)
+                d = _cached_date(m.group(0), vocab.date_formats)
                 rest = t[m.end():].strip()
             except ValueError:
                 d = None
@@ -413,7 +429,7 @@ def _payment_rows(texts: list[str], i: int, vocab: Vocabulary, found: Found) -> 
         if mm is None or rest[mm.end():].strip():
             break
         try:
-            amount = abs(parse_amount(mm.group(0).strip(), decimal_mark="."))
+            amount = abs(_cached_amount(mm.group(0).strip()))
         except AmountError:
             break
         desc = rest[: mm.start()].strip()

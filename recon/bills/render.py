@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from recon.dates import parse_month
 from recon.model import Bill
 
 LAYOUTS = ("2026", "2024", "2022")
-FIXED_CREATION_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED_CREATION_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 MAILING_ADDRESS = ("MA Health Connector", "P.O. Box 970063", "Boston, MA 02297-0063")
 CONNECTOR_LEGAL_NAME = "Commonwealth Health Insurance Connector Authority"
 

@@ -92,10 +92,7 @@ class BillPdfImporter:
 
     def identify(self, path: Path, head: bytes) -> bool:
         """Any PDF: whether it is a Connector bill is decided (and explained) by extract."""
-        try:
-            return b"%PDF-" in head[:PDF_MAGIC_WINDOW]
-        except Exception:
-            return False
+        return isinstance(head, bytes | bytearray) and b"%PDF-" in head[:PDF_MAGIC_WINDOW]
 
     def extract(self, path: Path, display: str) -> ImportResult:
         try:
@@ -183,9 +180,10 @@ class BillPdfImporter:
 
 def _render_dpi(page: Any) -> int:
     """OCR_DPI, or an image-only page's own resolution when lower (but at least OCR_MIN_DPI)."""
-    try:
-        import pypdfium2.raw as raw
+    import pypdfium2 as pdfium
+    from pypdfium2 import raw
 
+    try:
         width_in = page.get_width() / 72
         best = 0
         for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=1):
@@ -193,8 +191,8 @@ def _render_dpi(page: Any) -> int:
             best = max(best, int(px / width_in))
         if best:
             return max(OCR_MIN_DPI, min(OCR_DPI, best))
-    except Exception:  # resolution is an optimisation; any trouble -> the default
-        pass
+    except (pdfium.PdfiumError, AttributeError, ValueError, ZeroDivisionError) as exc:
+        log.debug("image resolution unknown (%s); OCR at %d dpi", exc, OCR_DPI)
     return OCR_DPI
 
 
@@ -390,4 +388,4 @@ def _show(v: Any) -> str:
     return str(v)
 
 
-__all__ = ["BillPdfImporter", "read_bills", "PageText"]
+__all__ = ["BillPdfImporter", "PageText", "read_bills"]
