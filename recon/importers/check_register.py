@@ -21,8 +21,8 @@ from recon.importers.csvtext import (
     looks_like_ofx_or_pdf,
     norm_name,
     read_rows,
-    split_rows,
     sniff_delimiter,
+    split_rows,
     token_date,
     tokenize_date,
 )

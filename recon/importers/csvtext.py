@@ -42,8 +42,7 @@ def normalise_newlines(text: str) -> str:
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Bytes -> (text with LF line ends, codec). BOM dropped; see base.decode_bytes for the order."""
     text, codec = decode_bytes(data, declared)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     return normalise_newlines(text), codec
 
 
