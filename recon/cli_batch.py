@@ -1,0 +1,160 @@
+"""Commands `recon batch`, `recon init` and `recon autopay`, added to the typer app by register(app).
+
+Input: command-line arguments. Output: files (DATA_DIR/reports/<date>/..., DATA_DIR/recon.toml,
+OUTDIR/autopay.csv), text on stdout, diagnostics on stderr, and the exit code:
+    batch:   0 nothing new needs attention, 1 new high-severity findings, 2 error
+    init:    0 created, 2 recon.toml already exists or the folder cannot be created
+    autopay: 0 the audit completed (whatever it found), 2 usage or configuration error
+Heavy modules are imported inside the commands so `recon --help` stays fast.
+"""
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def _err(msg: str) -> None:
+    sys.stderr.write(msg.rstrip("\n") + "\n")
+
+
+def _as_of(value: Optional[str]) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint="--as-of") from None
+
+
+def _progress():
+    """A one-line progress bar on stderr, only when stderr is a terminal (never in cron mail)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(n: int, total: int, name: str) -> None:
+        width = 24
+        done = int(width * n / max(total, 1))
+        sys.stderr.write(f"\r\033[K[{'#' * done}{'.' * (width - done)}] {n}/{total} {name[-50:]}")
+        sys.stderr.flush()
+
+    return show
+
+
+def batch(
+    data_dir: Annotated[Path, typer.Argument(
+        help="The data folder: DATA_DIR/recon.toml (config), DATA_DIR/inbox/ (bank exports, check "
+             "register, bill PDFs; walked recursively), DATA_DIR/reports/ (results).", show_default=False)],
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="The day the run is for, YYYY-MM-DD; names the reports/YYYY-MM-DD/ folder. "
+                        "Default: today.", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print nothing when nothing new needs attention (for cron).")] = False,
+) -> None:
+    """Process DATA_DIR/inbox and write DATA_DIR/reports/YYYY-MM-DD/ with a 'since the last run' section.
+
+    Exit status: 0 nothing new needs attention, 1 new high-severity findings, 2 error (no DATA_DIR,
+    bad recon.toml, another run holds the lock).
+    """
+    day = _as_of(as_of)
+    from recon.batch import BatchError, run_batch
+
+    progress = _progress()
+    try:
+        outcome = run_batch(data_dir, day, progress=progress)
+    except BatchError as exc:
+        if progress:
+            sys.stderr.write("\r\033[K")
+        _err(f"recon batch: {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    except Exception as exc:  # written to reports/recon.log with the traceback
+        if progress:
+            sys.stderr.write("\r\033[K")
+        _err(f"recon batch: failed ({type(exc).__name__}: {exc}); the earlier reports are unchanged; "
+             f"details in {data_dir / 'reports' / 'recon.log'}")
+        raise typer.Exit(2) from None
+    if progress:
+        sys.stderr.write("\r\033[K")
+    if not (quiet and outcome.exit_code == 0):
+        sys.stdout.write(outcome.changes_text)
+        sys.stdout.write(f"\nReports written to {outcome.folder}\n")
+    raise typer.Exit(outcome.exit_code)
+
+
+def init(
+    data_dir: Annotated[Path, typer.Argument(
+        help="The data folder to set up (created if missing).", show_default=False)],
+) -> None:
+    """Create DATA_DIR/inbox/, DATA_DIR/reports/ and a commented template DATA_DIR/recon.toml.
+
+    An existing recon.toml is never overwritten (exit status 2).
+    """
+    from recon.batch import BatchError, init_data_dir
+
+    try:
+        created = init_data_dir(data_dir)
+    except BatchError as exc:
+        _err(f"recon init: {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    for p in created:
+        sys.stdout.write(f"created {p}{'/' if p.is_dir() else ''}\n")
+    sys.stdout.write(f"Next: edit {data_dir / 'recon.toml'} (your billing accounts and AutoPay dates), "
+                     f"put bank exports and bill PDFs in {data_dir / 'inbox'}/, then run "
+                     f"`recon batch {data_dir}`.\n")
+
+
+def autopay(
+    inputs: Annotated[list[Path], typer.Argument(
+        help="Files or folders to read (folders are walked recursively), as for `recon run`.",
+        show_default=False)],
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="The day the audit is for, YYYY-MM-DD (a window not yet over is 'pending'). "
+                        "Default: today.", show_default=False)] = None,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", "-c", help="recon.toml with AutoPay periods (set up, cancelled) and plan end dates.")]
+        = None,
+    account: Annotated[Optional[str], typer.Option(
+        "--account", help="Audit only this billing account (9 digits).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Folder for autopay.csv (created if missing).")] = Path("out"),
+) -> None:
+    """Audit AutoPay per billing account and bill: expected draw and window, actual draws, verdict.
+
+    Verdicts: ok, missing, wrong amount, extra, after cancellation, after plan end, returned,
+    pending (window not over yet), no autopay. Prints a table and writes OUTDIR/autopay.csv.
+    """
+    day = _as_of(as_of)
+    from recon.api import run
+    from recon.autopay import audit, render, to_csv
+    from recon.config import load_config
+    from recon.errors import ConfigError
+    from recon.report.json_report import write_atomic
+
+    progress = _progress()
+    try:
+        cfg = load_config(config)
+        result = run(list(inputs), day, cfg, progress=progress)
+    except ConfigError as exc:
+        _err(f"recon autopay: configuration error: {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        if progress:
+            sys.stderr.write("\r\033[K")
+    if account is not None and account not in {r.bill.billing_account for r in result.report.bills} \
+            and cfg.account(account) is None:
+        _err(f"recon autopay: warning: no bill and no recon.toml entry for billing account {account}")
+    rows = audit(result, cfg, account=account)
+    sys.stdout.write(render(rows))
+    path = out / "autopay.csv"
+    write_atomic(path, to_csv(rows))
+    sys.stdout.write(f"\nAutoPay audit written to {path}\n")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the batch, init and autopay commands to ``app``."""
+    app.command("batch")(batch)
+    app.command("init")(init)
+    app.command("autopay")(autopay)
