@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from recon.api import run
 from recon.config import load_config
 from recon.report.json_report import dumps, to_dict
 from tests.conftest import AS_OF, SAMPLES
+from tests.scenarios.builder import assert_every_cent_accounted_for
 
 # (type, billing account, coverage month) for every finding planted in scripts/make_samples.py.
 EXPECTED = sorted([
@@ -66,14 +66,7 @@ def test_sample_inputs_are_detected_as_their_kinds(sample_run):
 
 
 def test_every_cent_of_every_connector_debit_is_accounted_for(sample_run):
-    r = sample_run.report
-    allocated = Counter()
-    for m in r.matches:
-        allocated[m.transaction_id] += m.amount
-    named = {tid for f in r.findings for tid in f.transaction_ids}
-    for t in r.transactions:
-        if t.amount < 0:
-            assert allocated[t.id] == -t.amount or t.id in named, t
+    assert_every_cent_accounted_for(sample_run.report)
 
 
 def test_overlapping_september_is_merged_not_double_counted(sample_run):

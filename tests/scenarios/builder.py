@@ -216,3 +216,17 @@ class Scenario:
 
 def finding_types(result: RunResult) -> list[tuple[str, str | None]]:
     return sorted((f.type, f.coverage_month) for f in result.report.findings)
+
+
+def assert_every_cent_accounted_for(report) -> None:
+    """Every cent of every Connector debit is allocated to a bill or named in a finding."""
+    from collections import Counter
+
+    allocated: Counter = Counter()
+    for m in report.matches:
+        allocated[m.transaction_id] += m.amount
+    named = {tid for f in report.findings for tid in f.transaction_ids}
+    for t in report.transactions:
+        if t.amount < 0:
+            assert allocated[t.id] <= -t.amount, (t, allocated[t.id])
+            assert allocated[t.id] == -t.amount or t.id in named, (t, allocated[t.id])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +9,7 @@ from hypothesis import strategies as st
 
 from recon.api import reconcile
 from recon.report.json_report import dumps, to_dict
-from tests.scenarios.builder import Scenario
+from tests.scenarios.builder import Scenario, assert_every_cent_accounted_for
 
 AMOUNTS = ["412.00", "206.00", "824.00", "38.50", "450.50", "100.00", "17.23"]
 
@@ -42,15 +41,7 @@ AS_OF = date(2026, 6, 1)
 
 @given(st.lists(payment, min_size=0, max_size=12), st.lists(st.integers(0, 150), max_size=3))
 def test_every_cent_of_every_debit_is_allocated_or_named(payments, returns):
-    r = Scenario(_text(payments, returns)).run(AS_OF).report
-    allocated = Counter()
-    for m in r.matches:
-        allocated[m.transaction_id] += m.amount
-    named = {tid for f in r.findings for tid in f.transaction_ids}
-    for t in r.transactions:
-        if t.amount < 0:
-            assert allocated[t.id] == -t.amount or t.id in named, (t, allocated[t.id])
-            assert allocated[t.id] <= -t.amount
+    assert_every_cent_accounted_for(Scenario(_text(payments, returns)).run(AS_OF).report)
 
 
 @given(st.lists(payment, min_size=1, max_size=10), st.randoms(use_true_random=False))
