@@ -79,7 +79,7 @@ class BatchOutcome:
 
 # ------------------------------------------------------------------ folder convention and init
 
-INIT_TEMPLATE = """\
+_TEMPLATE = """\
 # recon.toml: the configuration of `recon batch` (and of `recon run -c recon.toml`).
 #
 # Every section is optional. Lines starting with "#" are comments; an example line is
@@ -120,16 +120,7 @@ INIT_TEMPLATE = """\
 # Tolerances: the values below are the defaults; turn a line on only to change it.
 #
 # [tolerances]
-# amount_cents = 0                    # allowed difference between a payment and a bill, cents
-# autopay_window_business_days = 3    # AutoPay starts the 22nd and posts within this many business days
-# pay_before_bill_days = 10           # a payment this many days before a bill date may be for it
-# return_window_business_days = 7     # a return follows its debit within this many business days
-# late_return_window_days = 60        # unauthorised-debit returns (R05/R07/R10/R11) can take 60 days
-# check_uncashed_days = 14            # a check not cleared after this many days is reported
-# check_mail_business_days = 6        # business days a mailed check takes to reach the Connector
-# weak_name_score = 88                # fuzzy score (0-100) for weak Connector payee names
-# same_day_cutoff = "18:00"           # Eastern time cut-off for same-day online payments
-# bill_posting_lag_days = 1           # days a bill's "payments received" may lag the bank
+{tolerances}
 
 # ---------------------------------------------------------------------------------------------
 # Overrides: decisions you made after checking. Each is one [[overrides]] block with one of
@@ -157,6 +148,36 @@ INIT_TEMPLATE = """\
 """
 
 
+# What each tolerance means, for the template (defaults come from recon.config.Tolerances).
+_TOLERANCE_HELP = {
+    "amount_cents": "allowed difference between a payment and a bill, in cents",
+    "autopay_window_business_days": "AutoPay starts on the 22nd and posts within this many business days",
+    "pay_before_bill_days": "a payment this many days before a bill's date may still be for it",
+    "return_window_business_days": "a return follows its debit within this many business days",
+    "late_return_window_days": "unauthorised-debit returns (R05/R07/R10/R11) may come this many days later",
+    "check_uncashed_days": "a check not cleared this many days after it was written is reported",
+    "check_mail_business_days": "business days a mailed check takes to reach the Connector",
+    "weak_name_score": "fuzzy score (0-100) at which a payee counts as a weak Connector name",
+    "same_day_cutoff": "Eastern-time cut-off for same-day online payments [unverified]",
+    "bill_posting_lag_days": "days a bill's 'payments received' may lag the bank's posting",
+}
+
+
+def init_template() -> str:
+    """The commented recon.toml that `recon init` writes; tolerance defaults from Tolerances()."""
+    from dataclasses import fields
+
+    from recon.config import Tolerances
+
+    defaults = Tolerances()
+    lines = []
+    for f in fields(Tolerances):
+        v = getattr(defaults, f.name)
+        value = f'"{v}"' if isinstance(v, str) else str(v)
+        lines.append(f"# {f.name} = {value}".ljust(40) + f"# {_TOLERANCE_HELP.get(f.name, f.name)}")
+    return _TEMPLATE.replace("{tolerances}", "\n".join(lines))
+
+
 def init_data_dir(data_dir: Path) -> list[Path]:
     """Create DATA_DIR/{inbox,reports}/ and a commented DATA_DIR/recon.toml.
 
@@ -175,7 +196,7 @@ def init_data_dir(data_dir: Path) -> list[Path]:
             created.append(d)
     try:
         with open(cfg, "x", encoding="utf-8", newline="\n") as fh:   # "x": never overwrite
-            fh.write(INIT_TEMPLATE)
+            fh.write(init_template())
     except FileExistsError as exc:
         raise BatchError(f"{cfg}: already exists; not overwritten") from exc
     created.append(cfg)
