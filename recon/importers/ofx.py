@@ -45,7 +45,6 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\u00a0"}
-_WS_RUN = re.compile(r"\s{2,}|[\t\r\n\f\v]")
 _AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
 _ONLY_DOT = re.compile(r"[+-]?\s*[.,]?\s*")
 
@@ -91,7 +90,6 @@ def _positional_constructor(cls: type) -> Callable[..., object]:
     ):
         return cls
     names = [f.name for f in fields]
-    defaults = ""
     params = []
     for f in fields:
         if f.default is not dataclasses.MISSING:
@@ -100,7 +98,7 @@ def _positional_constructor(cls: type) -> Callable[..., object]:
             return cls
         else:
             params.append(f.name)
-    src = f"def make({', '.join(params)}):\n    o = _new(_cls)\n{defaults}"
+    src = f"def make({', '.join(params)}):\n    o = _new(_cls)\n"
     src += "".join(f"    _s_{n}(o, {n})\n" for n in names) + "    return o\n"
     ns: dict[str, object] = {"_new": object.__new__, "_cls": cls}
     for f in fields:
@@ -533,9 +531,9 @@ class _Reader:
         if "&" in memo:
             memo = _text_fast(memo)
         if memo:
-            sm = _squash(memo) if ("  " in memo or "\t" in memo or "\n" in memo or "\r" in memo) else memo
+            sm = _squash(memo)
             if name:
-                sn = _squash(name) if ("  " in name or "\t" in name or "\n" in name or "\r" in name) else name
+                sn = _squash(name)
                 desc = sm if sm.startswith(sn) else sn + " " + sm
             else:
                 desc = sm
