@@ -5,6 +5,8 @@ downstream does.
 """
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -213,3 +215,35 @@ class Report:
     findings: tuple[Finding, ...]
     balances: tuple[StatementBalance, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def fast_constructor(cls: type) -> Callable[..., object]:
+    """A faster positional constructor for a frozen slots dataclass without __post_init__.
+
+    The generated __init__ of a frozen dataclass sets each field through object.__setattr__ by
+    name; setting the slot descriptors directly builds an identical (equal, same hash) object in
+    about 60% of the time, which matters at 100k records. Anything else falls back to the class.
+    """
+    fields = dataclasses.fields(cls)
+    if hasattr(cls, "__post_init__") or not all(
+        hasattr(cls.__dict__.get(f.name), "__set__") for f in fields
+    ):
+        return cls
+    names = [f.name for f in fields]
+    params = []
+    for f in fields:
+        if f.default is not dataclasses.MISSING:
+            params.append(f"{f.name}=_d_{f.name}")
+        elif f.default_factory is not dataclasses.MISSING:
+            return cls
+        else:
+            params.append(f.name)
+    src = f"def make({', '.join(params)}):\n    o = _new(_cls)\n"
+    src += "".join(f"    _s_{n}(o, {n})\n" for n in names) + "    return o\n"
+    ns: dict[str, object] = {"_new": object.__new__, "_cls": cls}
+    for f in fields:
+        ns[f"_s_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is not dataclasses.MISSING:
+            ns[f"_d_{f.name}"] = f.default
+    exec(src, ns)  # noqa: S102 - source built above from the dataclass's own field names
+    return ns["make"]  # type: ignore[return-value]
