@@ -113,6 +113,15 @@ def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, 
     not_connector = {o.transaction for o in config.overrides if o.kind == "not_connector"}
     norm = normalize(bank_files, checks, bills, config, parse_ach=parse_ach)
     txs = [t for t in norm.transactions if t.id not in not_connector]
+    notes = list(norm.notes)
+    for o in config.overrides:
+        if o.kind == "not_connector":
+            seen = any(t.id == o.transaction for t in norm.transactions)
+            notes.append(f"override: {o.transaction} marked not the Connector's"
+                         + (f" ({o.note})" if o.note else "")
+                         + ("" if seen else " - no such transaction in this run"))
+        elif o.kind == "link" and not any(t.id == o.transaction for t in txs):
+            notes.append(f"override: link of {o.transaction} ignored - no such transaction in this run")
     refs = bill_id_for(bills)
     m = match(txs, refs, config)
     last_bank = max((r.date for f in bank_files for r in f), default=None)
@@ -126,5 +135,5 @@ def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, 
     txs = [replace(t, role="return") if t.id in returned_credit else t for t in txs]
     report = Report(as_of=as_of, inputs=tuple(i for i, _ in read), transactions=tuple(txs),
                     bills=tuple(refs), matches=tuple(m.allocations), findings=tuple(findings),
-                    balances=tuple(balances), notes=norm.notes)
+                    balances=tuple(balances), notes=tuple(notes))
     return RunResult(report=report, match=m)

@@ -132,9 +132,9 @@ def _compatible(a: BankRecord, b: BankRecord, cn_a: str | None, cn_b: str | None
     la, lb = last4(a.account), last4(b.account)
     if la and lb and la != lb:
         return False
-    if a.fitid and b.fitid and a.account and b.account and a.source.path.rsplit(".", 1)[-1] == \
-            b.source.path.rsplit(".", 1)[-1]:
-        # Two OFX exports of one account: FITID decides (date and amount already confirmed).
+    if a.fitid and b.fitid and la and lb:
+        # Two OFX exports of one account: (account, FITID) decides, confirmed by the date and
+        # amount compared above, since some banks reuse FITIDs.
         return a.fitid == b.fitid
     if cn_a or cn_b:
         return cn_a == cn_b
