@@ -13,12 +13,14 @@ Which debits belong to which cycle (each debit to exactly one):
   1. an ACH debit (not a check) posted in, or within NEAR_WINDOW_DAYS of, a bill's window;
   2. else a debit the description marks as AutoPay, in the cycle whose dates contain it
      (bill date up to the next bill date, or one month for the account's last bill);
-  3. else the earliest bill the matcher allocated it to, or the bill it duplicates;
+  3. else the earliest bill the matcher allocated it to, or the bill it duplicates (when the
+     debit falls in that bill's cycle);
   4. else (returned or unmatched) the cycle whose dates contain it; a debit after the account's
      last cycle gets a row of its own with no bill (bill_id None), e.g. a draw after plan end.
 
 Verdicts, first that applies:
-  after plan end      a draw in the cycle is dated after the account's plan_end
+  after plan end      a draw in the cycle is dated after the account's plan_end and is
+                      AutoPay-pattern or paid no bill (paying a past-due balance late is fine)
   after cancellation  AutoPay was cancelled (recon.toml period ended before the window) and an
                       AutoPay-pattern draw (marked AutoPay, or an ACH debit in the window) came later
   returned            a draw of the cycle came back (reversal / NSF)
@@ -47,7 +49,7 @@ from recon.dates import add_business_days, add_months, coverage_month_for_bill
 from recon.model import Allocation, Bill, BillRef, Transaction
 from recon.money import format_money
 
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 # A draw posted a few calendar days outside the usual window (bank holiday backlog, a late
 # posting) is still that cycle's AutoPay draw; the note says it posted outside the window.
@@ -89,12 +91,12 @@ def expected_window(bill: Bill, config: Config) -> tuple[date, date]:
 
 
 def autopay_active(acc: AccountConfig | None, bill: Bill, on: date) -> bool:
-    """AutoPay was on for this cycle: a recon.toml period covers ``on``, or the bill says AutoPay."""
-    if bill.autopay:
+    """AutoPay was on for this cycle: a recon.toml period covers ``on``, or the bill says AutoPay
+    and recon.toml does not say it was cancelled before ``on`` (your cancellation date wins)."""
+    if acc is not None and any((p.start is None or p.start <= on) and (p.end is None or on <= p.end)
+                               for p in acc.autopay):
         return True
-    if acc is None:
-        return False
-    return any((p.start is None or p.start <= on) and (p.end is None or on <= p.end) for p in acc.autopay)
+    return bool(bill.autopay) and cancelled_on(acc, on) is None
 
 
 def cancelled_on(acc: AccountConfig | None, on: date) -> date | None:
@@ -216,7 +218,9 @@ def _cycle_for(t: Transaction, cycles: list[_Cycle], by_id: dict[str, _Cycle], a
                   key=lambda c: (c.ref.bill.coverage_month, c.ref.id))
     if mine:
         return mine[0]
-    if dup and dup[1] in by_id:
+    # A duplicate of a bill counts in that bill's cycle only when it falls in the cycle's dates
+    # (the matcher calls any later draw of the same amount a duplicate of the last bill read).
+    if dup and dup[1] in by_id and by_id[dup[1]].start <= t.date < by_id[dup[1]].end:
         return by_id[dup[1]]
     for c in cycles:
         if c.start <= t.date < c.end:
@@ -236,7 +240,7 @@ def _judge(c: _Cycle, acct: str, acc_cfg: AccountConfig | None, as_of: date, con
     draws = sorted(c.draws, key=lambda t: (t.date, t.id))
     ap = [t for t in draws if _autopay_like(t, c)]
     active = autopay_active(acc_cfg, b, c.window_start)
-    cancelled = None if b.autopay else cancelled_on(acc_cfg, c.window_start)
+    cancelled = cancelled_on(acc_cfg, c.window_start)
     due = b.amount_due
     notes: list[str] = []
 
@@ -256,7 +260,8 @@ def _judge(c: _Cycle, acct: str, acc_cfg: AccountConfig | None, as_of: date, con
                          f"{c.window_start.isoformat()}..{c.window_end.isoformat()}")
     verdict: str
     plan_end = acc_cfg.plan_end if acc_cfg else None
-    late_plan = [t for t in draws if plan_end and t.date > plan_end]
+    # After the plan ended, paying a past-due balance is fine; AutoPay or money that paid no bill is not.
+    late_plan = [t for t in draws if plan_end and t.date > plan_end and (t in ap or t.id not in allocs)]
     after_cancel = [t for t in ap if cancelled and t.date > cancelled]
     back = [t for t in draws if t.id in returned]
     dups = [t for t in draws if t.id in dup_of]
@@ -317,6 +322,9 @@ def _judge(c: _Cycle, acct: str, acc_cfg: AccountConfig | None, as_of: date, con
         else:
             verdict = "no autopay"
             notes.insert(0, "AutoPay not active" + (f" (cancelled {cancelled.isoformat()})" if cancelled else ""))
+    if cancelled and b.autopay:
+        notes.append(f"the bill still says AutoPay although it was cancelled {cancelled.isoformat()}: "
+                     "ask the Connector to confirm the cancellation")
     manual = [t for t in draws if t not in ap]
     if manual and verdict not in ("extra", "returned"):
         notes.append("other payments: " + ", ".join(

@@ -212,8 +212,7 @@ def data_dir_lock(data_dir: Path) -> Iterator[None]:
     import fcntl
 
     path = data_dir / LOCK_NAME
-    fh = open(path, "a+", encoding="utf-8")
-    try:
+    with open(path, "a+", encoding="utf-8") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -233,8 +232,6 @@ def data_dir_lock(data_dir: Path) -> Iterator[None]:
             fh.truncate()
             fh.flush()
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    finally:
-        fh.close()
 
 
 # ------------------------------------------------------------------ the log

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,7 +21,7 @@ def _err(msg: str) -> None:
     sys.stderr.write(msg.rstrip("\n") + "\n")
 
 
-def _as_of(value: Optional[str]) -> date:
+def _as_of(value: str | None) -> date:
     if value is None:
         return date.today()
     try:
@@ -48,7 +48,7 @@ def batch(
     data_dir: Annotated[Path, typer.Argument(
         help="The data folder: DATA_DIR/recon.toml (config), DATA_DIR/inbox/ (bank exports, check "
              "register, bill PDFs; walked recursively), DATA_DIR/reports/ (results).", show_default=False)],
-    as_of: Annotated[Optional[str], typer.Option(
+    as_of: Annotated[str | None, typer.Option(
         "--as-of", help="The day the run is for, YYYY-MM-DD; names the reports/YYYY-MM-DD/ folder. "
                         "Default: today.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option(
@@ -70,7 +70,7 @@ def batch(
             sys.stderr.write("\r\033[K")
         _err(f"recon batch: {exc}")
         raise typer.Exit(exc.exit_code) from None
-    except Exception as exc:  # written to reports/recon.log with the traceback
+    except Exception as exc:  # noqa: BLE001 - any failure is exit 2 for cron; traceback in recon.log
         if progress:
             sys.stderr.write("\r\033[K")
         _err(f"recon batch: failed ({type(exc).__name__}: {exc}); the earlier reports are unchanged; "
@@ -110,13 +110,13 @@ def autopay(
     inputs: Annotated[list[Path], typer.Argument(
         help="Files or folders to read (folders are walked recursively), as for `recon run`.",
         show_default=False)],
-    as_of: Annotated[Optional[str], typer.Option(
+    as_of: Annotated[str | None, typer.Option(
         "--as-of", help="The day the audit is for, YYYY-MM-DD (a window not yet over is 'pending'). "
                         "Default: today.", show_default=False)] = None,
-    config: Annotated[Optional[Path], typer.Option(
+    config: Annotated[Path | None, typer.Option(
         "--config", "-c", help="recon.toml with AutoPay periods (set up, cancelled) and plan end dates.")]
         = None,
-    account: Annotated[Optional[str], typer.Option(
+    account: Annotated[str | None, typer.Option(
         "--account", help="Audit only this billing account (9 digits).", show_default=False)] = None,
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder for autopay.csv (created if missing).")] = Path("out"),

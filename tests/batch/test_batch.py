@@ -150,7 +150,7 @@ def test_lock_is_per_process_flock(data_dir):
             "try:\n    data_dir_lock(Path(sys.argv[1])).__enter__()\nexcept BatchError as e:\n"
             "    print(e); sys.exit(3)\n")
     with data_dir_lock(data_dir):
-        p = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True)
+        p = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, check=False)
     assert p.returncode == 3 and "pid" in p.stdout
 
 
@@ -216,7 +216,7 @@ def test_log_is_appended_with_timestamps_and_masks_bank_account_numbers(data_dir
     batch(data_dir, "2026-11-24")
     text = (data_dir / "reports" / "recon.log").read_text()
     assert text.count("batch start") == 2 and text.count("batch done") == 2
-    assert re.search(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", text, re.M)
+    assert re.search(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", text, re.MULTILINE)
     assert "000000482913557" not in text and "482913557" not in text
     assert "****3557" in text
 

@@ -51,7 +51,7 @@ def test_template_examples_load_when_turned_on(tmp_path):
 
 def test_template_documents_every_tolerance():
     for f in fields(Tolerances):
-        assert re.search(rf"^# {f.name} = ", init_template(), re.M), f.name
+        assert re.search(rf"^# {f.name} = ", init_template(), re.MULTILINE), f.name
 
 
 def test_init_refuses_to_overwrite_an_existing_config(tmp_path):
