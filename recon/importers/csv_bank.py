@@ -253,7 +253,15 @@ class CsvBankImporter:
                 if _find_header([_cells(r) for r in alt.cells[:HEADER_SEARCH_ROWS]]) is not None:
                     rows = alt
             layout = infer_layout(rows, display)
-        return read_records(rows, layout, display)
+        result = read_records(rows, layout, display)
+        skipped = [n for n in result.notes if "not a transaction" in n]
+        if self._forced is not None and not result.records and skipped:
+            # A forced layout that fits no row would otherwise "succeed" with nothing read.
+            raise ParseError(f"profile {self._forced.name!r} does not fit this file: "
+                             f"none of its {len(skipped)} row(s) could be read",
+                             path=display, value=skipped[0][:120],
+                             hint="run `recon profiles`, or leave out --profile to detect the layout")
+        return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -958,7 +966,9 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     if pending_fix:
         fix = set(pending_fix)
         real = [r.date for i, r in enumerate(records) if i not in fix]
-        best = max(real) if real else date.today()
+        if not real:
+            raise ParseError("no row has a posting date (every row is pending)", path=display)
+        best = max(real)
         for i in pending_fix:
             records[i] = replace(records[i], date=best)
         notes.append(f"{len(pending_fix)} pending row(s) dated {best.isoformat()}, the latest "

@@ -149,3 +149,15 @@ def test_forcing_a_profile(tmp_path):
     with pytest.raises(ConfigError) as exc:
         CsvBankImporter(profile="nonesuch")
     assert "known profiles" in str(exc.value)
+
+
+def test_forced_profile_that_fits_no_row_is_rejected(tmp_path):
+    from recon.errors import ParseError
+
+    p = tmp_path / "chase.csv"
+    p.write_text("Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+                 "DEBIT,11/21/2026,\"CVS/PHARMACY #01234\",-14.73,DEBIT_CARD,19441.03,,\n")
+    with pytest.raises(ParseError) as e:
+        CsvBankImporter(profile="wells-fargo").extract(p, "chase.csv")
+    assert "profile 'wells-fargo' does not fit this file" in str(e.value)
+    assert str(e.value).startswith("chase.csv")
