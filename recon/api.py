@@ -95,6 +95,13 @@ def run(paths: list[Path], as_of: date, config: Config | None = None, strict: bo
 
 def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, config: Config) -> RunResult:
     """Everything after reading: pure function of the imported data."""
+    from recon.match import gc_paused
+
+    with gc_paused():   # millions of acyclic objects at organisation scale: see gc_paused
+        return _reconcile(read, as_of, config)
+
+
+def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, config: Config) -> RunResult:
     read = sorted(read, key=lambda x: x[0].path)
     bank_files: list[list[BankRecord]] = []
     checks: list[CheckEntry] = []

@@ -13,8 +13,11 @@ month is never counted twice.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -102,13 +105,16 @@ def autopay_expected(t: Transaction, b: Bill, config: Config) -> bool:
 
 def _pair_returns(txs: list[Transaction], config: Config
                   ) -> tuple[list[tuple[Transaction, Transaction]], set[str]]:
-    debits = [t for t in txs if t.amount < 0]
+    debits_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)  # -amount -> debits, in order
+    for t in txs:
+        if t.amount < 0:
+            debits_by_amount[-t.amount].append(t)
     credits = [t for t in txs if t.amount > 0]
     used: set[str] = set()
     pairs = []
     window = config.tolerances.return_window_business_days
     for c in sorted(credits, key=lambda t: (t.date, t.id)):
-        cands = [d for d in debits if d.id not in used and -d.amount == c.amount and d.date <= c.date
+        cands = [d for d in debits_by_amount.get(c.amount, ()) if d.id not in used and d.date <= c.date
                  and (business_days_between(d.date, c.date) <= window
                       or (c.role == "return" and (c.date - d.date).days
                           <= config.tolerances.late_return_window_days))]
@@ -124,8 +130,26 @@ def _pair_returns(txs: list[Transaction], config: Config
     return pairs, used
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the stages allocate millions of acyclic objects at
+    organisation scale, and collections over them cost as much as the work (nothing else changes)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> MatchResult:
     """Allocate every Connector payment to bills (see module docstring)."""
+    with gc_paused():
+        return _match(txs, bills, config)
+
+
+def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> MatchResult:
     tol = config.tolerances
     states = {r.id: BillState(r, bill_charge(r.bill), bill_charge(r.bill)) for r in bills}
     by_account: dict[str, list[BillState]] = defaultdict(list)
@@ -133,6 +157,15 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
                                                      s.ref.id)):
         by_account[s.bill.billing_account].append(s)
     accounts = sorted(by_account)
+    account_set = set(accounts)
+    plan_end: dict[str, date | None] = {}
+    for acc in config.accounts:               # config.account(): the first entry of a number wins
+        plan_end.setdefault(acc.number, acc.plan_end)
+
+    def plan_ended(a: str, day: date) -> bool:
+        end = plan_end.get(a)
+        return bool(end and day > end)
+
     pairs, returned_ids = _pair_returns(txs, config)
     overrides_link = {o.transaction: o.bill for o in config.overrides if o.kind == "link"}
     allocations: list[Allocation] = []
@@ -144,6 +177,8 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
     # Returned debits take part only to learn which account they were for; they pay nothing.
     payments = sorted((t for t in txs if t.amount < 0),
                       key=lambda t: (counts_on(t), t.date, t.id))
+
+    slack = timedelta(days=tol.pay_before_bill_days)
 
     def issued(s: BillState, d: date) -> bool:
         return s.bill.bill_date <= d + timedelta(days=tol.pay_before_bill_days)
@@ -179,15 +214,23 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
         if not accounts:
             unmatched.append((t, "no bill was read for any billing account"))
             continue
-        live = [a for a in accounts if not _plan_ended(a, t.date, config) or open_due(a, d) == amount]
-        plan = _choose_accounts(t, amount, d, live, open_due, current_bill, next_bill, prefix_sums) \
-            if live else []
+        hint = t.billing_account_hint
+        if hint is not None and hint in account_set and (not plan_ended(hint, t.date)
+                                                         or open_due(hint, d) == amount):
+            # The account the payment names is live: _choose_accounts would pick it first.
+            live = None   # only needed when no plan is found, which cannot happen here
+            plan = [_hint_choice(t, amount)]
+        else:
+            live = [a for a in accounts if not plan_ended(a, t.date) or open_due(a, d) == amount]
+            plan = _choose_accounts(t, amount, d, live, open_due, current_bill, next_bill, prefix_sums) \
+                if live else []
         if t.id in returned_ids:
             if plan:
                 account_of[t.id] = plan[0][0]
             continue
         if not plan:
             # Nothing open anywhere: a second draw for a paid cycle, or an amount that fits nothing.
+            assert live is not None
             dup = _duplicate_of(t, amount, live, current_bill, last_paid)
             if dup:
                 duplicates.append((t, dup[0], dup[1]))
@@ -198,8 +241,10 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
         for a, part, why in plan:
             account_of.setdefault(t.id, a)
             left = part
-            opened = [s for s in by_account[a] if issued(s, d) and s.remaining > 0]
-            future = [s for s in by_account[a] if not issued(s, d) and s.remaining > 0]
+            lim = d + slack            # issued(s, d), hoisted
+            owing = [s for s in by_account[a] if s.remaining > 0]
+            opened = [s for s in owing if s.ref.bill.bill_date <= lim]
+            future = [s for s in owing if s.ref.bill.bill_date > lim]
             for s in opened + future:
                 if left <= 0:
                     break
@@ -216,10 +261,13 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
                 last_paid[a].append((t, s.ref.id))
     # refunds of duplicate draws
     refunds: dict[str, Transaction] = {}
+    dups_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)  # -amount -> duplicates, in order
+    for dup, _, _ in duplicates:
+        dups_by_amount[-dup.amount].append(dup)
     for c in sorted((t for t in txs if t.amount > 0 and t.id not in returned_ids),
                     key=lambda t: (t.date, t.id)):
-        for dup, _, _ in duplicates:
-            if dup.id not in refunds and -dup.amount == c.amount and dup.date < c.date:
+        for dup in dups_by_amount.get(c.amount, ()):
+            if dup.id not in refunds and dup.date < c.date:
                 refunds[dup.id] = c
                 break
     return MatchResult(allocations=sorted(allocations, key=lambda a: (a.transaction_id, a.bill_id)),
@@ -263,9 +311,7 @@ def _choose_accounts(t: Transaction, amount: Decimal, d: date, accounts: list[st
                      current_bill, next_bill, prefix_sums) -> list[tuple[str, Decimal, str]]:
     """Which account(s) a payment pays, with the part for each and why (deterministic)."""
     if t.billing_account_hint in accounts:
-        a = t.billing_account_hint
-        where = "check register memo" if t.check_number else "description"
-        return [(a, amount, f"{where} names billing account {a}")]
+        return [_hint_choice(t, amount)]
     opens = {a: open_due(a, d) for a in accounts}
     exact = [a for a in accounts if opens[a] == amount and amount > 0]
     if len(exact) == 1:
@@ -307,6 +353,13 @@ def _choose_accounts(t: Transaction, amount: Decimal, d: date, accounts: list[st
         if nb and amount in (nb.bill.amount_due, nb.charge) and (nb.bill.bill_date - d).days <= 45:
             return [(a, amount, f"amount exact: prepays the bill dated {nb.bill.bill_date.isoformat()}")]
     return []
+
+
+def _hint_choice(t: Transaction, amount: Decimal) -> tuple[str, Decimal, str]:
+    a = t.billing_account_hint
+    assert a is not None
+    where = "check register memo" if t.check_number else "description"
+    return (a, amount, f"{where} names billing account {a}")
 
 
 def _plan_ended(account: str, d: date, config: Config) -> bool:

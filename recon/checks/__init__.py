@@ -10,7 +10,7 @@ from datetime import date
 
 from recon.config import Config
 from recon.match import MatchResult
-from recon.model import BillRef, CheckEntry, Finding, Transaction
+from recon.model import Allocation, BillRef, CheckEntry, Finding, Transaction
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,35 @@ class CheckContext:
             object.__setattr__(self, "_txn_cache", cache)
         return cache
 
+    def _memo(self, name: str, build):
+        cache = self.__dict__.get(name)
+        if cache is None:
+            cache = build()
+            object.__setattr__(self, name, cache)
+        return cache
+
+    def allocations_of_bill(self, bill_id: str) -> list[Allocation]:
+        """The allocations to one bill, in match order (an index: checks must not scan them all)."""
+        return self._memo("_alloc_by_bill", lambda: _group(self.match.allocations,
+                                                            lambda a: a.bill_id)).get(bill_id, [])
+
+    def allocations_of_transaction(self, tid: str) -> list[Allocation]:
+        return self._memo("_alloc_by_txn", lambda: _group(self.match.allocations,
+                                                           lambda a: a.transaction_id)).get(tid, [])
+
+    def allocations_of_account(self, account: str) -> list[Allocation]:
+        """The allocations to any bill of one billing account, in match order."""
+        states = self.match.states
+        return self._memo("_alloc_by_account", lambda: _group(
+            self.match.allocations, lambda a: states[a.bill_id].bill.billing_account)).get(account, [])
+
+
+def _group(items, key) -> dict:
+    out: dict = {}
+    for x in items:
+        out.setdefault(key(x), []).append(x)
+    return out
+
 
 def run_checks(ctx: CheckContext) -> list[Finding]:
     from recon.checks import bills, payments
@@ -48,9 +77,12 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
         bills.find_balance_discrepancies,
         bills.find_coverage_at_risk,
     ]
+    from recon.match import gc_paused
+
     out: list[Finding] = []
-    for check in checks:
-        out.extend(check(ctx))
+    with gc_paused():
+        for check in checks:
+            out.extend(check(ctx))
     return _apply_accepts(out, ctx.config)
 
 

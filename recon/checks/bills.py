@@ -44,7 +44,7 @@ def find_bill_statuses(ctx: CheckContext) -> list[Finding]:
     for s in sorted(ctx.match.states.values(), key=lambda s: s.ref.id):
         st = bill_status(s, ctx.as_of)
         b = s.bill
-        pays = sorted({a.transaction_id for a in ctx.match.allocations if a.bill_id == s.ref.id})
+        pays = sorted({a.transaction_id for a in ctx.allocations_of_bill(s.ref.id)})
         if st == "unpaid":
             returned = [d for d, _ in ctx.match.returns
                         if any(f for f in [d] if d.date <= b.due_date and d.date >= b.bill_date - timedelta(days=10))]
@@ -89,17 +89,25 @@ def _bank_payments(ctx: CheckContext, account: str, start: date, end: date
     Allocated parts, plus returned and duplicate draws whole: the Connector credits those too.
     """
     parts: dict[str, Decimal] = {}
-    for a in ctx.match.allocations:
-        if ctx.match.states[a.bill_id].bill.billing_account == account:
-            parts[a.transaction_id] = parts.get(a.transaction_id, ZERO) + a.amount
-    for d, _ in ctx.match.returns:
-        if _returned_account(ctx, d) == account:
-            parts[d.id] = -d.amount
-    for t, acct, _ in ctx.match.duplicates:
+    for a in ctx.allocations_of_account(account):
+        parts[a.transaction_id] = parts.get(a.transaction_id, ZERO) + a.amount
+    returned = ctx._memo("_returned_accounts", lambda: [(d, _returned_account(ctx, d))
+                                                        for d, _ in ctx.match.returns])
+    for d, acct in returned:
         if acct == account:
-            parts[t.id] = -t.amount
+            parts[d.id] = -d.amount
+    dups = ctx._memo("_dups_by_account", lambda: _group_dups(ctx))
+    for t in dups.get(account, ()):
+        parts[t.id] = -t.amount
     out = [(ctx.txn(tid), amt) for tid, amt in parts.items() if start <= ctx.txn(tid).date < end]
     return sorted(out, key=lambda x: (x[0].date, x[0].id))
+
+
+def _group_dups(ctx: CheckContext) -> dict[str, list[Transaction]]:
+    out: dict[str, list[Transaction]] = {}
+    for t, acct, _ in ctx.match.duplicates:
+        out.setdefault(acct, []).append(t)
+    return out
 
 
 def _returned_account(ctx: CheckContext, t: Transaction) -> str | None:

@@ -31,7 +31,7 @@ def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
     states = ctx.match.states
     for t, account, bill_id in ctx.match.duplicates:
         b = states[bill_id].bill
-        others = sorted({a.transaction_id for a in ctx.match.allocations if a.bill_id == bill_id})
+        others = sorted({a.transaction_id for a in ctx.allocations_of_bill(bill_id)})
         refund = ctx.match.refunds.get(t.id)
         msg = (f"{payment_words(t)} was a second draw for {bill_words(b)}, which was already paid"
                + (f" by {', '.join(payment_words(ctx.txn(o)) for o in others)}" if others else "")
@@ -52,8 +52,7 @@ def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
         if len(group) < 2 or all(g.id in flagged for g in group[1:]):
             continue
         account = ctx.match.account_of.get(group[-1].id)
-        bill_ids = tuple(sorted({a.bill_id for a in ctx.match.allocations
-                                 if a.transaction_id in {g.id for g in group}}))
+        bill_ids = tuple(sorted({a.bill_id for g in group for a in ctx.allocations_of_transaction(g.id)}))
         cm = ctx.match.states[bill_ids[0]].bill.coverage_month if bill_ids else None
         out.append(Finding(
             type="duplicate_draw", severity="high", billing_account=account, coverage_month=cm,
@@ -95,8 +94,9 @@ def returned_bill(ctx: CheckContext, debit) -> BillState | None:
 def find_autopay_amount_mismatches(ctx: CheckContext) -> list[Finding]:
     out = []
     paid_before: dict[str, Decimal] = {}
-    for a in sorted(ctx.match.allocations, key=lambda a: (ctx.txn(a.transaction_id).date, a.transaction_id)):
-        t = ctx.txn(a.transaction_id)
+    txns = ctx._txns()
+    for a in sorted(ctx.match.allocations, key=lambda a: (txns[a.transaction_id].date, a.transaction_id)):
+        t = txns[a.transaction_id]
         s = ctx.match.states[a.bill_id]
         b = s.bill
         if b.bill_date > t.date or not autopay_expected(t, b, ctx.config):
@@ -106,10 +106,9 @@ def find_autopay_amount_mismatches(ctx: CheckContext) -> list[Finding]:
         paid_before[a.transaction_id] = a.amount
         draw = -t.amount
         # AutoPay draws the balance due: the bill's amount due less what was paid since the bill.
-        earlier = sum((x.amount for x in ctx.match.allocations
-                       if ctx.match.states[x.bill_id].bill.billing_account == b.billing_account
-                       and x.transaction_id != t.id
-                       and b.bill_date <= ctx.txn(x.transaction_id).date < t.date), Decimal(0))
+        earlier = sum((x.amount for x in ctx.allocations_of_account(b.billing_account)
+                       if x.transaction_id != t.id
+                       and b.bill_date <= txns[x.transaction_id].date < t.date), Decimal(0))
         expected = {b.amount_due, b.amount_due - earlier}
         if draw in expected:
             continue
@@ -126,15 +125,18 @@ def find_autopay_amount_mismatches(ctx: CheckContext) -> list[Finding]:
 def find_autopay_after_cancellation(ctx: CheckContext) -> list[Finding]:
     """AutoPay-pattern draws after the member cancelled AutoPay (periods from recon.toml)."""
     out = []
+    draws: list | None = None
     for acc in ctx.config.accounts:
         ends = [p.end for p in acc.autopay if p.end]
         if not ends or any(p.end is None for p in acc.autopay):
             continue
         cancelled = max(ends)
-        draws = [(ctx.txn(a.transaction_id), a.bill_id) for a in ctx.match.allocations]
-        draws += [(t, bid) for t, _, bid in ctx.match.duplicates]
+        if draws is None:   # the same for every account: build and sort once
+            draws = [(ctx.txn(a.transaction_id), a.bill_id) for a in ctx.match.allocations]
+            draws += [(t, bid) for t, _, bid in ctx.match.duplicates]
+            draws.sort(key=lambda x: (x[0].date, x[0].id))
         seen: set[str] = set()
-        for t, bid in sorted(draws, key=lambda x: (x[0].date, x[0].id)):
+        for t, bid in draws:
             s = ctx.match.states[bid]
             if s.bill.billing_account != acc.number or t.id in seen:
                 continue
