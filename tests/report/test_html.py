@@ -151,3 +151,44 @@ def test_chromium_screenshot_is_not_blank(html_dir, tmp_path):
         # the chart's bars are drawn: some of the billed-bar blue (#4a6fa5) and paid green (#2e7d32)
         assert any(c == (0x4A, 0x6F, 0xA5) for _, c in colours)
         assert any(c == (0x2E, 0x7D, 0x32) for _, c in colours)
+
+
+@needs_chromium
+def test_chromium_prints_each_account_on_its_own_pages(html_dir, tmp_path):
+    import pypdfium2 as pdfium
+
+    out = tmp_path / "printed.pdf"
+    proc = _chromium([f"--print-to-pdf={out}", "--no-pdf-header-footer",
+                      (html_dir / "report.html").resolve().as_uri()], tmp_path)
+    assert proc.returncode == 0 and out.exists(), proc.stderr[-2000:]
+    doc = pdfium.PdfDocument(str(out))
+    try:
+        tops = [doc[i].get_textpage().get_text_range().lstrip()[:60] for i in range(len(doc))]
+    finally:
+        doc.close()
+    for account in (HEALTH, DENTAL):
+        assert any(t.startswith(f"Billing account {account}") for t in tops), (account, tops)
+
+
+def test_untrusted_text_is_escaped(sample_result):
+    from dataclasses import replace
+
+    from recon.api import RunResult
+
+    f = replace(sample_result.report.findings[0], message='<script>alert("x")</script> & <b>bold</b>')
+    report = replace(sample_result.report, findings=(f, *sample_result.report.findings[1:]))
+    html = render_html(RunResult(report=report, match=sample_result.match))
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in html
+
+
+def test_empty_run_still_writes_every_output(tmp_path):
+    from recon.api import run
+    from recon.report.csv_out import write_outputs
+    from tests.conftest import AS_OF
+
+    (tmp_path / "in").mkdir()
+    result = run([tmp_path / "in"], AS_OF, strict=True)
+    page = write_html(result, tmp_path / "out").read_text(encoding="utf-8")
+    assert "0 bill(s)" in page and "<svg" not in page
+    for p in write_outputs(result, tmp_path / "out"):
+        assert p.read_text(encoding="utf-8").count("\n") == 1, "header only"

@@ -221,3 +221,20 @@ def test_bad_call_log_exits_2(tmp_path):
     (tmp_path / "calls.jsonl").write_text("{oops\n", encoding="utf-8")
     res = proof(tmp_path / "out", "--account", HEALTH, data=tmp_path)
     assert res.exit_code == 2 and "calls.jsonl:1" in res.output
+
+
+def test_text_outside_latin1_does_not_break_the_pdf(sample_result, tmp_path):
+    from dataclasses import replace
+
+    from recon.api import RunResult
+    from recon.calls import Call, parse_when
+    from recon.report.proof import latin1, select, write_proof
+
+    fs = tuple(replace(f, message=f.message + " — “quoted” → 5 € ✓") if f.billing_account == HEALTH else f
+               for f in sample_result.report.findings)
+    result = RunResult(report=replace(sample_result.report, findings=fs), match=sample_result.match)
+    calls = [Call(when=parse_when("2026-09-01 10:00"), rep="Zoë", said="naïve café — ok ✓", account=HEALTH)]
+    path = write_proof(result, select(result, HEALTH, calls), tmp_path)
+    text = " ".join(pdf_pages(path))
+    assert "Zoë" in text and 'naïve café - ok' in text
+    assert latin1("a — b “c” → €") == 'a - b "c" -> ?'
