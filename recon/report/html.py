@@ -173,7 +173,7 @@ def chart_svg(rows: list[LedgerRow]) -> str:
     top = _nice_ceiling(max([ZERO, *(d[1] for d in data), *(d[2] for d in data)]))
     left, right, top_pad, bottom = 64, 12, 14, 44
     slot = 64
-    width = max(360, left + right + slot * len(data))
+    width = max(720, left + right + slot * len(data))   # room for the legend
     height = 240
     plot_h = height - top_pad - bottom
 
@@ -199,6 +199,8 @@ def chart_svg(rows: list[LedgerRow]) -> str:
                                           "paid")):
             yy = y(v)
             h = max(float(top_pad + plot_h) - yy, 0.0)
+            if cls == "paid" and v == 0 and billed > 0:
+                h, yy = 2.0, float(top_pad + plot_h) - 2.0   # a visible stub: nothing was paid
             parts.append(f'<rect class="bar {cls}" x="{x:.1f}" y="{yy:.1f}" width="{bar}" height="{h:.1f}" '
                          f'fill="{colour}"><title>{_e(k)} {label} {_e(dollars(v))}</title></rect>')
         parts.append(f'<text x="{x0 + bar + 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
@@ -212,7 +214,7 @@ def chart_svg(rows: list[LedgerRow]) -> str:
     for colour, label in legend:
         parts.append(f'<rect x="{x}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
                      f'<text x="{x + 14}" y="{ly}">{_e(label)}</text>')
-        x += 26 + 6 * len(label)
+        x += 30 + 6.5 * len(label)
     parts.append("</svg>")
     return "".join(parts)
 
