@@ -32,7 +32,8 @@ deps: $(STAMP) $(APT_STAMP)
 demo: deps
 	$(BIN)/recon run samples --out out/demo --as-of 2026-11-23
 	@echo
-	@echo "Outputs written to out/demo/ (report.json)."
+	@echo "Outputs are in out/demo/: report.json, report.html (open it in a browser), findings.csv,"
+	@echo "ledger.csv, matches.csv. Try also: $(BIN)/recon proof samples --account 712345678 --out out/demo"
 
 test: deps
 	$(BIN)/python -m pytest

@@ -10,38 +10,21 @@ Heavy modules are imported inside the commands so `recon --help` stays fast.
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-
-def _err(msg: str) -> None:
-    sys.stderr.write(msg.rstrip("\n") + "\n")
-
-
-def _as_of(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint="--as-of") from None
-
-
-def _progress():
-    """A one-line progress bar on stderr, only when stderr is a terminal (never in cron mail)."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(n: int, total: int, name: str) -> None:
-        width = 24
-        done = int(width * n / max(total, 1))
-        sys.stderr.write(f"\r\033[K[{'#' * done}{'.' * (width - done)}] {n}/{total} {name[-50:]}")
-        sys.stderr.flush()
-
-    return show
+from recon.cli_common import (
+    AsOf,
+    ConfigPath,
+    Inputs,
+    clear_progress,
+    err,
+    load_config_or_exit,
+    parse_as_of,
+    progress_printer,
+)
 
 
 def batch(
@@ -59,21 +42,21 @@ def batch(
     Exit status: 0 nothing new needs attention, 1 new high-severity findings, 2 error (no DATA_DIR,
     bad recon.toml, another run holds the lock).
     """
-    day = _as_of(as_of)
+    day = parse_as_of(as_of)
     from recon.batch import BatchError, run_batch
 
-    progress = _progress()
+    progress = progress_printer()
     try:
         outcome = run_batch(data_dir, day, progress=progress)
     except BatchError as exc:
         if progress:
             sys.stderr.write("\r\033[K")
-        _err(f"recon batch: {exc}")
+        err(f"recon batch: {exc}")
         raise typer.Exit(exc.exit_code) from None
     except Exception as exc:  # noqa: BLE001 - any failure is exit 2 for cron; traceback in recon.log
         if progress:
             sys.stderr.write("\r\033[K")
-        _err(f"recon batch: failed ({type(exc).__name__}: {exc}); the earlier reports are unchanged; "
+        err(f"recon batch: failed ({type(exc).__name__}: {exc}); the earlier reports are unchanged; "
              f"details in {data_dir / 'reports' / 'recon.log'}")
         raise typer.Exit(2) from None
     if progress:
@@ -97,7 +80,7 @@ def init(
     try:
         created = init_data_dir(data_dir)
     except BatchError as exc:
-        _err(f"recon init: {exc}")
+        err(f"recon init: {exc}")
         raise typer.Exit(exc.exit_code) from None
     for p in created:
         sys.stdout.write(f"created {p}{'/' if p.is_dir() else ''}\n")
@@ -107,15 +90,9 @@ def init(
 
 
 def autopay(
-    inputs: Annotated[list[Path], typer.Argument(
-        help="Files or folders to read (folders are walked recursively), as for `recon run`.",
-        show_default=False)],
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="The day the audit is for, YYYY-MM-DD (a window not yet over is 'pending'). "
-                        "Default: today.", show_default=False)] = None,
-    config: Annotated[Path | None, typer.Option(
-        "--config", "-c", help="recon.toml with AutoPay periods (set up, cancelled) and plan end dates.")]
-        = None,
+    inputs: Inputs,
+    as_of: AsOf = None,
+    config: ConfigPath = None,
     account: Annotated[str | None, typer.Option(
         "--account", help="Audit only this billing account (9 digits).", show_default=False)] = None,
     out: Annotated[Path, typer.Option(
@@ -126,26 +103,24 @@ def autopay(
     Verdicts: ok, missing, wrong amount, extra, after cancellation, after plan end, returned,
     pending (window not over yet), no autopay. Prints a table and writes OUTDIR/autopay.csv.
     """
-    day = _as_of(as_of)
+    day = parse_as_of(as_of)
     from recon.api import run
     from recon.autopay import audit, render, to_csv
-    from recon.config import load_config
     from recon.errors import ConfigError
     from recon.report.json_report import write_atomic
 
-    progress = _progress()
+    cfg = load_config_or_exit(config, inputs)
+    progress = progress_printer()
     try:
-        cfg = load_config(config)
         result = run(list(inputs), day, cfg, progress=progress)
     except ConfigError as exc:
-        _err(f"recon autopay: configuration error: {exc}")
+        err(f"recon autopay: configuration error: {exc}")
         raise typer.Exit(2) from None
     finally:
-        if progress:
-            sys.stderr.write("\r\033[K")
+        clear_progress(progress)
     if account is not None and account not in {r.bill.billing_account for r in result.report.bills} \
             and cfg.account(account) is None:
-        _err(f"recon autopay: warning: no bill and no recon.toml entry for billing account {account}")
+        err(f"recon autopay: warning: no bill and no recon.toml entry for billing account {account}")
     rows = audit(result, cfg, account=account)
     sys.stdout.write(render(rows))
     path = out / "autopay.csv"

@@ -17,6 +17,18 @@ from typing import Annotated
 
 import typer
 
+from recon.cli_common import (
+    AsOf,
+    Cache,
+    ConfigPath,
+    Inputs,
+    ProfileName,
+    err,
+    load_config_or_exit,
+    parse_as_of,
+    warn_missing,
+)
+
 calls_app = typer.Typer(
     name="calls",
     help="Keep a log of your calls to the Connector (calls.jsonl beside your data), for the proof packet.",
@@ -28,12 +40,8 @@ calls_app = typer.Typer(
 DATA_HELP = "Folder holding calls.jsonl (created if missing). Default: the current folder."
 
 
-def _err(msg: str) -> None:
-    sys.stderr.write(msg.rstrip("\n") + "\n")
-
-
 def _fail(msg: str) -> typer.Exit:
-    _err(f"recon: {msg}")
+    err(f"recon: {msg}")
     return typer.Exit(2)
 
 
@@ -101,9 +109,7 @@ def calls_list(
 
 
 def proof(
-    inputs: Annotated[list[Path], typer.Argument(
-        help="Files or folders to read, as for `recon run` (folders are walked recursively).",
-        show_default=False)],
+    inputs: Inputs,
     account: Annotated[str, typer.Option(
         "--account", "-a", help="The Connector billing account number the packet is for.",
         show_default=False)],
@@ -115,41 +121,32 @@ def proof(
         show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for proof.pdf (created if missing).")]
         = Path("out"),
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="The day the packet is made for, YYYY-MM-DD ('late' and 'unpaid' depend on it). "
-                        "Default: today.", show_default=False)] = None,
-    config: Annotated[Path | None, typer.Option(
-        "--config", "-c", help="recon.toml with billing accounts, aliases, tolerances and overrides.")]
-        = None,
-    profile: Annotated[str | None, typer.Option(
-        "--profile", help="Force this bank CSV layout for every CSV (see `recon profiles`).")] = None,
+    as_of: AsOf = None,
+    config: ConfigPath = None,
+    profile: ProfileName = None,
     data: Annotated[Path | None, typer.Option(
         "--data", help="Folder holding calls.jsonl. Default: the first INPUT if it is a folder, "
                        "else the current folder.", show_default=False)] = None,
-    cache: Annotated[bool, typer.Option(help="Cache parsed bills by file content so re-runs are fast.")]
-        = True,
+    cache: Cache = True,
 ) -> None:
     """Write OUTDIR/proof.pdf for one billing account: bills, payments, discrepancies, calls, letter."""
-    from recon.cli import _load_config, _parse_as_of
     from recon.report.proof import UnknownAccount, parse_month_arg, select, write_proof
 
-    day = _parse_as_of(as_of)
+    day = parse_as_of(as_of)
     try:
         start, end = parse_month_arg(month_from), parse_month_arg(month_to)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--from/--to") from None
     if start and end and start > end:
         raise typer.BadParameter(f"--from {start} is after --to {end}", param_hint="--from/--to")
-    cfg = _load_config(config)
+    cfg = load_config_or_exit(config, inputs)
     data_dir = data if data is not None else (inputs[0] if inputs and inputs[0].is_dir() else Path("."))
     calls = _read_calls(data_dir)
 
     from recon.api import run as run_api
     from recon.errors import ConfigError
 
-    for p in inputs:
-        if not p.exists():
-            _err(f"recon: warning: {p}: no such file or folder (listed as rejected)")
+    warn_missing(inputs)
     try:
         result = run_api(list(inputs), day, cfg, profile=profile,
                          cache_dir=(out / ".recon-cache") if cache else None)

@@ -54,6 +54,8 @@ def test_run_on_samples_writes_report_and_prints_summary(tmp_path, validate_repo
     assert "Billing account 712345678 (health)" in res.output
     assert "[high] returned_payment" in res.output
     assert f"Report written to {tmp_path / 'report.json'}" in res.output
+    for name in ("findings.csv", "ledger.csv", "matches.csv", "report.html"):
+        assert (tmp_path / name).stat().st_size > 0
     assert any(f["type"] == "unmatched_charge" for f in data["findings"])  # samples/recon.toml was found
 
 
