@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
-import benchgen  # noqa: E402
+import benchgen
 
 PY = sys.executable
 RECON = str(Path(PY).with_name("recon"))
@@ -391,12 +391,12 @@ def org_run(csv_path: Path, out: Path, accounts: int) -> None:
                       "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 
 
-def bench_org(csv_path: Path, accounts: int, tmp: Path) -> None:
+def bench_org(csv_path: Path, accounts: int, tmp: Path, rows: int, target_rows: int) -> None:
     say(f"organisation run ({csv_path.stat().st_size / 1e6:.0f} MB bank CSV, {accounts:,} accounts x 12 bills)")
     out = tmp / "org-out"
     t0 = time.perf_counter()
     p = subprocess.run([PY, __file__, "--org-run", str(csv_path), str(out), "--accounts", str(accounts)],
-                       capture_output=True, text=True)
+                       check=False, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         goal("organisation run peak memory <= 2 GiB", "failed", "-", "-", False, p.stderr[-500:])
@@ -407,8 +407,11 @@ def bench_org(csv_path: Path, accounts: int, tmp: Path) -> None:
         say(f"  {k:<34} {v:8.1f} s")
     say(f"  {info['transactions']:,} transactions, {info['allocations']:,} allocations, "
         f"{info['findings']:,} findings; wall {wall:.1f} s")
-    goal("organisation run peak memory <= 2 GiB", f"{rss / GiB:.2f} GiB", "-", f"{rss / (2 * GiB):.2f} of limit",
-         rss <= 2 * GiB, f"whole run {info['times']['total']:.0f} s")
+    est = rss * target_rows / rows
+    goal(f"organisation run peak memory <= 2 GiB ({rows:,} rows measured)", f"{rss / GiB:.2f} GiB",
+         "-", f"{rss / (2 * GiB):.2f} of limit", rss <= 2 * GiB and est <= 2 * GiB,
+         f"whole run {info['times']['total']:.0f} s; linear estimate at {target_rows:,} rows "
+         f"{est / GiB:.1f} GiB, {info['times']['total'] * target_rows / rows / 60:.0f} min")
 
 
 # ------------------------------------------------------------------ main
@@ -419,6 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-org", action="store_true", help="skip the organisation-scale parts")
     ap.add_argument("--repeat", type=int, default=None, help="runs per measurement (median shown)")
     ap.add_argument("--data", type=Path, default=ROOT / "bench-data", help="where generated data is kept")
+    ap.add_argument("--org-rows", type=int, default=None,
+                    help="bank CSV rows for the whole organisation run (default 200000; quick 50000)")
     ap.add_argument("--org-run", nargs=2, type=Path, metavar=("CSV", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--accounts", type=int, default=100_000, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -430,6 +435,9 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat or 3
     accounts, draws, csv_rows = (2_000, 20_000, 50_000) if quick else (100_000, 1_000_000, 1_000_000)
     ofx_n, clf_n = (10_000, 100_000) if quick else (100_000, 1_000_000)
+    # The whole organisation run at 1M rows needs ~15 GiB and ~20 min today (report.json encoding,
+    # parse_ach): it runs at org_rows and the figures are extrapolated (--org-rows to change).
+    org_rows = args.org_rows or (50_000 if quick else 200_000)
     csv_accounts = csv_rows // 10      # 9 months of draws each (90% of the rows) + other activity
     data = args.data
     data.mkdir(parents=True, exist_ok=True)
@@ -457,7 +465,11 @@ def main(argv: list[str] | None = None) -> int:
         bench_classifier(clf_n, repeat)
         if not args.no_org:
             bench_match(accounts, draws, repeat)
-            bench_org(csv_path, csv_accounts, tmp)
+            org_csv = data / f"org-bank-{org_rows}.csv"
+            if not org_csv.exists():
+                benchgen.org_bank_csv(org_csv.with_suffix(".tmp"), org_rows, org_rows // 10)
+                org_csv.with_suffix(".tmp").rename(org_csv)
+            bench_org(org_csv, org_rows // 10, tmp, org_rows, 1_000_000)
     say()
     say(f"summary ({time.perf_counter() - started:.0f} s):")
     w = max(len(g.name) for g in GOALS)

@@ -24,9 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import make_samples as ms  # noqa: E402
+import make_samples as ms
 
-from recon.model import AchFields, Bill, BillPayment, Source, Transaction  # noqa: E402
+from recon.model import AchFields, Bill, BillPayment, Source, Transaction
 
 D = Decimal
 HEALTH, DENTAL = ms.HEALTH, ms.DENTAL
