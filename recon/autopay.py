@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -140,10 +139,9 @@ def audit(result, config: Config, account: str | None = None) -> list[AutopayRow
     debits = sorted((t for t in report.transactions if t.amount < 0 and t.role != "return"),
                     key=lambda t: (t.date, t.id))
     account_of: dict[str, str] = {}
+    unmatched_account = {t.id: a for t, _, a in m.unmatched}
     for t in debits:
-        a = m.account_of.get(t.id)
-        if a is None:
-            a = _account_for_unattributed(t, accounts, report.bills, config)
+        a = m.account_of.get(t.id) or unmatched_account.get(t.id)
         if a is not None:
             account_of[t.id] = a
 
@@ -180,27 +178,6 @@ def audit(result, config: Config, account: str | None = None) -> list[AutopayRow
         for month, ts in sorted(by_month.items()):
             rows.append(_orphan_row(acct, month, ts, acc_cfg, returned))
     return sorted(rows, key=lambda r: (r.account, r.coverage_month, r.bill_id or ""))
-
-
-def _account_for_unattributed(t: Transaction, accounts: list[str], bills: tuple[BillRef, ...],
-                              config: Config) -> str | None:
-    """An unmatched debit's account: named in its text, else a plan-ended account its amount fits."""
-    text = " ".join([t.description, (t.ach.individual_id or "") if t.ach else ""])
-    named = [a for a in accounts if re.search(rf"(?<!\d){a}(?!\d)", text)]
-    if len(named) == 1:
-        return named[0]
-    amount = -t.amount
-    fits = []
-    for a in accounts:
-        acc = config.account(a)
-        if acc is None or acc.plan_end is None or t.date <= acc.plan_end:
-            continue
-        amounts = {r.bill.amount_due for r in bills if r.bill.billing_account == a}
-        amounts |= {r.bill.current_charges for r in bills if r.bill.billing_account == a
-                    and r.bill.current_charges is not None}
-        if amount in amounts:
-            fits.append(a)
-    return fits[0] if len(fits) == 1 else None
 
 
 def _cycle_for(t: Transaction, cycles: list[_Cycle], by_id: dict[str, _Cycle], allocs: list[Allocation],

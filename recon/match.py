@@ -75,7 +75,7 @@ class MatchResult:
     returns: list[tuple[Transaction, Transaction]]  # (debit, return credit)
     duplicates: list[tuple[Transaction, str, str]]  # (debit, account, bill id it duplicates)
     refunds: dict[str, Transaction]               # duplicate debit id -> refund credit
-    unmatched: list[tuple[Transaction, str]]      # (debit, why)
+    unmatched: list[tuple[Transaction, str, str | None]]  # (debit, why, likely billing account)
     account_of: dict[str, str] = field(default_factory=dict)  # txn id -> account (first)
 
 
@@ -170,7 +170,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
     overrides_link = {o.transaction: o.bill for o in config.overrides if o.kind == "link"}
     allocations: list[Allocation] = []
     duplicates: list[tuple[Transaction, str, str]] = []
-    unmatched: list[tuple[Transaction, str]] = []
+    unmatched: list[tuple[Transaction, str, str | None]] = []
     account_of: dict[str, str] = {}
     last_paid: dict[str, list[tuple[Transaction, str]]] = defaultdict(list)  # account -> (debit, bill)
 
@@ -212,7 +212,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
             account_of[t.id] = s.bill.billing_account
             continue
         if not accounts:
-            unmatched.append((t, "no bill was read for any billing account"))
+            unmatched.append((t, "no bill was read for any billing account", None))
             continue
         hint = t.billing_account_hint
         if hint is not None and hint in account_set and (not plan_ended(hint, t.date)
@@ -236,7 +236,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
                 duplicates.append((t, dup[0], dup[1]))
                 account_of[t.id] = dup[0]
             else:
-                unmatched.append((t, _why_unmatched(t, accounts, by_account, config)))
+                unmatched.append((t, *_why_unmatched(t, accounts, by_account, config)))
             continue
         for a, part, why in plan:
             account_of.setdefault(t.id, a)
@@ -381,14 +381,25 @@ def _duplicate_of(t: Transaction, amount: Decimal, accounts: list[str], current_
     return None
 
 
-def _why_unmatched(t: Transaction, accounts: list[str], by_account, config: Config) -> str:
-    for a in accounts:
+def _why_unmatched(t: Transaction, accounts: list[str], by_account, config: Config
+                   ) -> tuple[str, str | None]:
+    """Why a debit pays no bill, and the billing account it was most likely meant for."""
+    amount = -t.amount
+
+    def fits(a: str) -> bool:
+        return any(amount in (s.bill.amount_due, s.charge) for s in by_account[a])
+
+    ranked = sorted(accounts, key=lambda a: (a != t.billing_account_hint, not fits(a), a))
+    for a in ranked:
         acc = config.account(a)
+        if acc and acc.plan_end and t.date > acc.plan_end:
+            return f"drawn after the plan ended on {acc.plan_end.isoformat()} (account {a})", a
+    for a in ranked:
         last = by_account[a][-1].bill
         end_cov = parse_month(last.coverage_month)
         end_cov = (end_cov.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        if acc and acc.plan_end and t.date > acc.plan_end:
-            return f"drawn after the plan ended on {acc.plan_end.isoformat()} (account {a})"
         if t.date > end_cov:
-            return f"no bill covers this date: the last bill read for {a} is for {last.coverage_month}"
-    return "every bill was already paid and the amount fits no bill"
+            return (f"no bill covers this date: the last bill read for {a} is for {last.coverage_month}",
+                    a if (fits(a) or t.billing_account_hint == a) else None)
+    best = ranked[0] if ranked and (fits(ranked[0]) or t.billing_account_hint == ranked[0]) else None
+    return "every bill was already paid and the amount fits no bill", best

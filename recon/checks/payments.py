@@ -6,6 +6,7 @@ cashed is medium.
 """
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,10 +19,10 @@ from recon.money import dollars
 
 def find_unmatched_charges(ctx: CheckContext) -> list[Finding]:
     out = []
-    for t, why in ctx.match.unmatched:
+    for t, why, account in ctx.match.unmatched:
         out.append(Finding(
             type="unmatched_charge", severity="high", amount=-t.amount, transaction_ids=(t.id,),
-            billing_account=None, coverage_month=None,
+            billing_account=account, coverage_month=None,
             message=f"{payment_words(t)} to the Connector pays no bill: {why}."))
     return out
 
@@ -159,8 +160,11 @@ def find_uncashed_checks(ctx: CheckContext) -> list[Finding]:
         if age < limit:
             continue
         covered = ctx.bank_last_date is not None and ctx.bank_last_date >= c.date_written + timedelta(days=limit)
+        named = re.search(r"(?<!\d)7\d{8}(?!\d)", c.memo or "")
+        accounts = {r.bill.billing_account for r in ctx.bills}
+        account = named.group(0) if named and named.group(0) in accounts else None
         out.append(Finding(
-            type="check_not_cashed", severity="medium", amount=c.amount,
+            type="check_not_cashed", severity="medium", amount=c.amount, billing_account=account,
             message=f"check {c.number} for {dollars(c.amount)} written {c.date_written.isoformat()} "
                     f"to {c.payee} has not cleared the bank after {age} days"
                     + ("" if covered else " (the bank exports read may not reach that far)")

@@ -25,8 +25,8 @@ EXPECTED = sorted([
     ("partial_payment", "798765432", "2026-08"),
     ("unpaid_bill", "798765432", "2026-09"),
     ("coverage_at_risk", "798765432", "2026-08"),
-    ("unmatched_charge", None, None),                     # dental bill-pay after the plan ended
-    ("check_not_cashed", None, None),                     # check 1055
+    ("unmatched_charge", "798765432", None),              # dental bill-pay after the plan ended
+    ("check_not_cashed", "798765432", None),              # check 1055, memo names the account
 ], key=str)
 
 
