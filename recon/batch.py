@@ -5,8 +5,8 @@ Input: DATA_DIR with
     DATA_DIR/inbox/           bank exports, check register and bill PDFs (walked recursively)
     DATA_DIR/reports/         earlier runs, one folder per as-of date
 and an as-of date.
-Output: DATA_DIR/reports/YYYY-MM-DD/ holding report.json, summary.txt, changes.txt, changes.json
-and autopay.csv, written into a temporary folder inside reports/ and renamed into place whole;
+Output: DATA_DIR/reports/YYYY-MM-DD/ holding report.json, summary.txt, changes.txt, changes.json,
+autopay.csv, findings.csv, ledger.csv, matches.csv and report.html, written into a temporary folder inside reports/ and renamed into place whole;
 DATA_DIR/reports/latest (a symlink to the newest dated folder); lines appended to
 DATA_DIR/reports/recon.log; a BatchOutcome whose ``exit_code`` is 0 (nothing new needs attention)
 or 1 (new high-severity findings). Problems that stop the run (no DATA_DIR, bad config, lock held)
@@ -561,6 +561,11 @@ def _run_locked(data_dir: Path, cfg_path: Path, inbox: Path, reports: Path, as_o
         write_atomic(folder / "changes.txt", text)
         write_atomic(folder / "changes.json", changes_json(as_of, changes, exit_code))
         write_atomic(folder / "autopay.csv", to_csv(rows))
+        from recon.report.csv_out import write_outputs
+        from recon.report.html import write_html
+
+        write_outputs(result, folder)
+        write_html(result, folder)
 
     folder = publish(reports, as_of.isoformat(), write)
     log.info("batch done: %d file(s), %d transaction(s), %d bill(s), %d finding(s); "

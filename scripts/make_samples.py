@@ -25,6 +25,7 @@ Planted on purpose (each is a finding the demo shows; tests/test_samples.py asse
 """
 from __future__ import annotations
 
+import json
 import random
 import sys
 from dataclasses import dataclass
@@ -303,9 +304,28 @@ def build(outdir: Path) -> list[Path]:
     write_bill_pdf(p, dental, layout="2022")
     written.append(p)
     put("recon.toml", CONFIG)
+    put("calls.jsonl", "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CALLS))
     put("bills/electric-bill-notes.txt", "Eversource account 5550-1234: call about the October estimate.\n")
     return written
 
+
+CALLS = [
+    {"when": "2026-04-09 10:12", "account": HEALTH, "rep": "Marisol", "rep_id": "M2231",
+     "department": "Billing", "said": "The 03/24 AutoPay of $412.00 does not show on the April bill.",
+     "promised": "Payment research ticket opened; credit within 10 business days.",
+     "case": "CS-20260409-0117"},
+    {"when": "2026-06-02 16:40", "account": HEALTH, "rep": "Kevin", "rep_id": "K0987",
+     "department": "Billing", "said": "AutoPay of 05/26 returned R01 (insufficient funds).",
+     "promised": "Pay $412.00 online before 06/23 to keep June coverage; no late fee.",
+     "case": "CS-20260602-0311"},
+    {"when": "2026-08-31 14:05", "account": HEALTH, "rep": "Dana", "rep_id": "D4471",
+     "department": "Billing", "said": "Cancel AutoPay; I will pay by check from September.",
+     "promised": "AutoPay cancelled effective today; confirmation letter by mail.",
+     "case": "CS-20260831-0042"},
+    {"when": "2026-10-26 09:30", "account": HEALTH, "rep": "Dana", "rep_id": "D4471",
+     "department": "Billing Supervisor", "said": "AutoPay drew $412.00 on 10/23 after cancellation.",
+     "promised": "Refund request submitted.", "case": "CS-20261026-0009"},
+]
 
 CONFIG = '''# recon configuration for the sample household (see README: "The config file").
 [[accounts]]
