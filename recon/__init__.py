@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from recon.errors import ReconError
 
-__all__ = ["run", "Report", "ReconError"]
+__all__ = ["ReconError", "Report", "run"]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover

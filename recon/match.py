@@ -26,7 +26,7 @@ from recon.config import Config
 from recon.dates import add_business_days, business_days_between, parse_month
 from recon.model import Allocation, Bill, BillRef, Transaction
 
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 
 def bill_charge(b: Bill) -> Decimal:

@@ -35,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recon.bills.render import write_bill_pdf  # noqa: E402
-from recon.model import Bill, BillPayment, Source  # noqa: E402
+from recon.bills.render import write_bill_pdf
+from recon.model import Bill, BillPayment, Source
 
 D = Decimal
 HEALTH = "712345678"
@@ -226,7 +226,9 @@ def dental_bills() -> list[Bill]:
 # ------------------------------------------------------------------ writers
 
 def _ofx_text(rows: list[Row], start: date, end: date) -> str:
-    esc = (lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    def esc(s: str) -> str:
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
     lines = ["OFXHEADER:100", "DATA:OFXSGML", "VERSION:102", "SECURITY:NONE", "ENCODING:USASCII",
              "CHARSET:1252", "COMPRESSION:NONE", "OLDFILEUID:NONE", "NEWFILEUID:NONE", "",
              "<OFX>", "<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS>",

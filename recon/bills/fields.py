@@ -424,7 +424,7 @@ def _payment_rows(texts: list[str], i: int, vocab: Vocabulary, found: Found) -> 
             except ValueError:
                 d = None
         mm = None
-        for mm in _MONEY_RE.finditer(rest):
+        for mm in _MONEY_RE.finditer(rest):  # noqa: B007 - the last amount on the line
             pass
         if mm is None or rest[mm.end():].strip():
             break

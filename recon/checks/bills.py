@@ -17,7 +17,7 @@ from recon.match import BillState
 from recon.model import Bill, Finding, Transaction
 from recon.money import dollars
 
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 
 def bill_status(s: BillState, as_of: date) -> str:

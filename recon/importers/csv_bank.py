@@ -849,7 +849,7 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                     d = date.min
                 elif DATE_SHAPE.match(ds) and not any(ch.isalpha() for ch in ds[:10]):
                     raise ParseError("could not parse date", path=display, line=line, value=ds,
-                                     rule=f"{lay.col_name(dc)}: {lay.date_rule}")
+                                     rule=f"{lay.col_name(dc)}: {lay.date_rule}") from None
                 else:
                     what = " ".join(c for c in cells if c)
                     notes.append(f"line {line}: not a transaction (no date in "

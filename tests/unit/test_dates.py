@@ -5,8 +5,14 @@ from datetime import date
 
 import pytest
 
-from recon.dates import (add_business_days, business_days_between, coverage_month_for_bill, fed_holidays,
-                         is_business_day, parse_date)
+from recon.dates import (
+    add_business_days,
+    business_days_between,
+    coverage_month_for_bill,
+    fed_holidays,
+    is_business_day,
+    parse_date,
+)
 
 
 def test_fed_holidays_2026_match_domain_list():
