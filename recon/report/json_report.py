@@ -84,6 +84,20 @@ def sort_findings(findings):
                                            _SEV.get(f.severity, 3), f.type, f.message))
 
 
+def _item_encoder():
+    """One value -> compact JSON text, with the C encoder built once (not once per item)."""
+    from json import encoder as std
+
+    if std.c_make_encoder is None:  # pragma: no cover - CPython always has it
+        return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def fail(o):
+        raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+    c = std.c_make_encoder(None, fail, std.encode_basestring, None, ": ", ", ", False, False, False)
+    return lambda value: "".join(c(value, 0))
+
+
 def dumps(r: Report) -> str:
     """report.json text: one top-level key per line and one list item per line.
 
@@ -92,7 +106,7 @@ def dumps(r: Report) -> str:
     diffs and greps well.
     """
     data = to_dict(r)
-    enc = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    enc = _item_encoder()
     parts = []
     for key, value in data.items():
         if isinstance(value, list):
