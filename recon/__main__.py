@@ -1,4 +1,4 @@
 """`python -m recon` -> the command-line interface."""
-from recon.cli import main
+from recon.entry import main
 
 main()

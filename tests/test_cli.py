@@ -112,3 +112,34 @@ def test_python_dash_m_recon_works():
 
     res = subprocess.run([sys.executable, "-m", "recon", "--help"], capture_output=True, text=True)
     assert res.returncode == 0 and "Usage:" in res.stdout
+
+
+def test_stored_help_text_is_what_typer_renders(update_golden):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import recon.entry
+
+    # What typer itself prints for `recon --help` (not a terminal, so no width detection).
+    res = subprocess.run([sys.executable, "-c", "import sys; sys.argv = ['recon', '--help']; "
+                          "from recon.cli import main; main()"], capture_output=True, text=True,
+                         check=False, env={**os.environ, "COLUMNS": "80"})
+    assert res.returncode == 0, res.stderr
+    stored = Path(recon.entry.__file__).with_name("help.txt")
+    if update_golden:
+        stored.write_text(res.stdout, encoding="utf-8")
+    assert stored.read_text(encoding="utf-8") == res.stdout, \
+        "recon/help.txt is out of date: run `make golden`"
+
+
+def test_console_script_help_does_not_import_typer():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = ['recon', '--help']; import recon.entry; recon.entry.main(); "
+            "assert 'typer' not in sys.modules, 'typer imported'")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stderr
+    assert "Commands:" in res.stdout and "proof" in res.stdout
