@@ -803,6 +803,7 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     debit_values, credit_values = lay.debit_values, lay.credit_values
     blank_lines: list[int] = []
     pending_fix: list[int] = []
+    first_balance = last_balance = None
     cells_all, lines_all = rows.cells, rows.lines
     simple_text = len(text_cols) == 1 and payee_cols == text_cols and not memo_cols
     tc0 = text_cols[0] if text_cols else None
@@ -952,17 +953,23 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
             None, pending,
         ))
         if balc is not None:
-            bv = row[balc].strip()
+            bv = row[balc]
             if bv:
-                t = bv[1:] if bv[:1] == "-" else bv
-                try:
-                    if mark == "." and t.replace(".", "", 1).isdigit():
-                        b = Decimal(bv)
-                    else:
-                        b = parse_amount(bv, decimal_mark=mark, markers="bank")
-                    balances.append(StatementBalance(src, None, d, b, "running"))
-                except (AmountError, InvalidOperation):
-                    pass
+                # Only the first and last running balances are kept (a statement's two ends, for a
+                # check against the summed rows); parsing them all cost a third of the import.
+                if first_balance is None:
+                    first_balance = (src, d, bv)
+                last_balance = (src, d, bv)
+    for end in ((first_balance, last_balance) if last_balance is not first_balance else (first_balance,)):
+        if end is None:
+            continue
+        src, d, bv = end
+        try:
+            b = parse_amount(bv.strip(), decimal_mark=mark, markers="bank")
+        except (AmountError, InvalidOperation):
+            notes.append(f"line {src.line}: running balance {bv.strip()!r} is not an amount; not kept")
+            continue
+        balances.append(StatementBalance(src, None, d, b, "running"))
     if pending_fix:
         fix = set(pending_fix)
         real = [r.date for i, r in enumerate(records) if i not in fix]
