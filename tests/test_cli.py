@@ -143,3 +143,11 @@ def test_console_script_help_does_not_import_typer():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stderr
     assert "Commands:" in res.stdout and "proof" in res.stdout
+
+
+def test_run_without_connector_data_says_there_is_nothing_to_reconcile(tmp_path):
+    f = tmp_path / "bank.csv"
+    f.write_text("Date,Description,Amount\n03/02/2026,STOP & SHOP 0443,-54.20\n")
+    res = runner.invoke(app, ["run", str(f), "--out", str(tmp_path / "o"), "--as-of", "2026-03-31"])
+    assert res.exit_code == 0
+    assert "No Connector payments and no Connector bills were found" in res.output

@@ -49,7 +49,11 @@ def render(report: Report, match: MatchResult, verbose: bool = False, quiet: boo
     by_sev = {"high": [], "medium": [], "low": []}
     for f in findings:
         by_sev.setdefault(f.severity, []).append(f)
-    if not findings:
+    if not findings and not report.transactions and not report.bills:
+        out.append("No Connector payments and no Connector bills were found in these files: nothing "
+                   "to reconcile. (Bills are PDFs from the Health Connector; payments show as "
+                   "COMMONWEALTH HEA or a check in your register.)")
+    elif not findings:
         out.append("No findings: every Connector debit pays a bill and every bill is paid.")
     else:
         out.append(f"Findings ({len(findings)}):")
