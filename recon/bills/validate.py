@@ -62,6 +62,24 @@ def _verdict(what: str, fields: Sequence[str], confidence: Mapping[str, float], 
     return f"{INCONSISTENT}: {what}{EVIDENCE}"
 
 
+def charges_of(bill: Bill) -> Decimal | None:
+    """The month's charges: current charges as shown, else premium less tax credit and subsidy."""
+    if bill.current_charges is not None:
+        return bill.current_charges
+    if bill.premium is not None:
+        return bill.premium - (bill.tax_credit or 0) - (bill.state_subsidy or 0)
+    return None
+
+
+def expected_amount_due(bill: Bill) -> Decimal | None:
+    """previous balance - payments + adjustments + charges, when the bill shows what that needs."""
+    charges = charges_of(bill)
+    if bill.previous_balance is None or charges is None:
+        return None
+    return (bill.previous_balance - (bill.payments_received or Decimal(0))
+            + (bill.adjustments or Decimal(0)) + charges)
+
+
 def validate_bill(bill: Bill, *, coupon: Mapping[str, Any] | None = None,
                   repeats: Mapping[str, Sequence[Any]] | None = None,
                   confidence: Mapping[str, float] | None = None,
@@ -90,13 +108,13 @@ def validate_bill(bill: Bill, *, coupon: Mapping[str, Any] | None = None,
             f"premium {_m(bill.premium)} - tax credit {_m(bill.tax_credit)} - state subsidy "
             f"{_m(bill.state_subsidy)} = {_m(derived)} but current charges shows "
             f"{_m(bill.current_charges)} (fields: {', '.join(fields)})", fields, conf, threshold))
-    charges = bill.current_charges if bill.current_charges is not None else derived
+    charges = charges_of(bill)
 
     # The balance: previous - payments + adjustments + charges = amount due.
-    if bill.previous_balance is not None and charges is not None:
+    expected = expected_amount_due(bill)
+    if expected is not None:
         pay = bill.payments_received or Decimal(0)
         adj = bill.adjustments or Decimal(0)
-        expected = bill.previous_balance - pay + adj + charges
         if expected != bill.amount_due:
             fields = ["previous_balance", "payments_received", "adjustments",
                       "current_charges" if bill.current_charges is not None else "premium", "amount_due"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from recon.bills.validate import expected_amount_due
 from recon.checks import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.dates import add_months, parse_month
@@ -122,15 +123,10 @@ def _returned_account(ctx: CheckContext, t: Transaction) -> str | None:
 
 def arithmetic_gap(b: Bill) -> Decimal | None:
     """amount due - (previous - payments + adjustments + current charges), when all are shown."""
-    if b.previous_balance is None or b.payments_received is None:
+    if b.payments_received is None:
         return None
-    charge = b.current_charges
-    if charge is None and b.premium is not None:
-        charge = b.premium - (b.subsidy or ZERO)
-    if charge is None:
-        return None
-    expected = b.previous_balance - b.payments_received + (b.adjustments or ZERO) + charge
-    return b.amount_due - expected
+    expected = expected_amount_due(b)
+    return None if expected is None else b.amount_due - expected
 
 
 def find_balance_discrepancies(ctx: CheckContext) -> list[Finding]:
