@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +33,17 @@ def _source(s: Source) -> dict[str, Any]:
     return {"path": s.path, "fitid": s.fitid, "line": s.line}
 
 
-def to_dict(r: Report) -> dict[str, Any]:
-    """The report as plain JSON data, in schema order."""
+def sections(r: Report) -> dict[str, Any]:
+    """The report in schema order: scalars as values, lists as generators of item dicts."""
     return {
         "schema": SCHEMA_ID,
         "as_of": r.as_of.isoformat(),
-        "inputs": [
+        "inputs": (
             {"path": i.path, "kind": i.kind, "status": i.status, "error": i.error, "records": i.records,
              "notes": list(i.notes)}
             for i in sorted(r.inputs, key=lambda i: i.path)
-        ],
-        "transactions": [
+        ),
+        "transactions": (
             {"id": t.id, "date": t.date.isoformat(), "amount": format_money(t.amount),
              "description": t.description, "check_number": t.check_number, "role": t.role,
              "sources": [_source(s) for s in t.sources],
@@ -50,8 +51,8 @@ def to_dict(r: Report) -> dict[str, Any]:
              "date_written": t.date_written.isoformat() if t.date_written else None,
              "classified_by": t.classified_by}
             for t in sorted(r.transactions, key=lambda t: (t.date, t.id))
-        ],
-        "bills": [
+        ),
+        "bills": (
             {"id": ref.id, "billing_account": b.billing_account, "enrollment_id": b.enrollment_id,
              "plan": b.plan, "bill_date": b.bill_date.isoformat(), "due_date": b.due_date.isoformat(),
              "coverage_month": b.coverage_month, "amount_due": format_money(b.amount_due),
@@ -60,20 +61,25 @@ def to_dict(r: Report) -> dict[str, Any]:
              "source": {"path": b.source.path, "page": b.source.page or 1},
              "warnings": list(b.warnings)}
             for ref in sorted(r.bills, key=lambda x: x.id) for b in [ref.bill]
-        ],
-        "matches": [
+        ),
+        "matches": (
             {"transaction_id": a.transaction_id, "bill_id": a.bill_id, "amount": format_money(a.amount),
              "confidence": a.confidence, "reason": a.reason, "override": a.override}
             for a in sorted(r.matches, key=lambda a: (a.transaction_id, a.bill_id))
-        ],
-        "findings": [
+        ),
+        "findings": (
             {"type": f.type, "severity": f.severity, "billing_account": f.billing_account,
              "coverage_month": f.coverage_month, "amount": _m(f.amount),
              "transaction_ids": list(f.transaction_ids), "bill_ids": list(f.bill_ids),
              "message": f.message, "accepted": f.accepted}
             for f in sort_findings(r.findings)
-        ],
+        ),
     }
+
+
+def to_dict(r: Report) -> dict[str, Any]:
+    """The report as plain JSON data, in schema order."""
+    return {k: (v if isinstance(v, str) else list(v)) for k, v in sections(r).items()}
 
 
 _SEV = {"high": 0, "medium": 1, "low": 2}
@@ -98,32 +104,43 @@ def _item_encoder():
     return lambda value: "".join(c(value, 0))
 
 
-def dumps(r: Report) -> str:
-    """report.json text: one top-level key per line and one list item per line.
+def iter_json(r: Report) -> Iterator[str]:
+    """report.json text in pieces: one top-level key per line and one list item per line.
 
     Each item is encoded by the C JSON encoder (``json.dumps`` with ``indent`` falls back to the
-    pure-Python one, which took most of an organisation-sized run); one item per line still
-    diffs and greps well.
+    pure-Python one, which took most of an organisation-sized run) and written as it is made, so
+    the whole document is never held in memory; one item per line still diffs and greps well.
     """
-    data = to_dict(r)
     enc = _item_encoder()
-    parts = []
-    for key, value in data.items():
-        if isinstance(value, list):
-            body = ",\n".join("    " + enc(item) for item in value)
-            parts.append(f"  {enc(key)}: [\n{body}\n  ]" if value else f"  {enc(key)}: []")
-        else:
-            parts.append(f"  {enc(key)}: {enc(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    yield "{\n"
+    items = list(sections(r).items())
+    for n, (key, value) in enumerate(items):
+        comma = "," if n + 1 < len(items) else ""
+        if isinstance(value, str):
+            yield f"  {enc(key)}: {enc(value)}{comma}\n"
+            continue
+        first = True
+        for item in value:
+            yield (f"  {enc(key)}: [\n    " if first else ",\n    ") + enc(item)
+            first = False
+        yield (f"  {enc(key)}: []{comma}\n" if first else f"\n  ]{comma}\n")
+    yield "}\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text so a killed run leaves either the old file or the new one, whole."""
+def dumps(r: Report) -> str:
+    return "".join(iter_json(r))
+
+
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write text (or its pieces) so a killed run leaves either the old file or the new one, whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -132,5 +149,5 @@ def write_atomic(path: Path, text: str) -> None:
 
 def write_report(r: Report, outdir: Path) -> Path:
     path = outdir / "report.json"
-    write_atomic(path, dumps(r))
+    write_atomic(path, iter_json(r))
     return path
