@@ -77,6 +77,7 @@ class MatchResult:
     refunds: dict[str, Transaction]               # duplicate debit id -> refund credit
     unmatched: list[tuple[Transaction, str, str | None]]  # (debit, why, likely billing account)
     account_of: dict[str, str] = field(default_factory=dict)  # txn id -> account (first)
+    carried: dict[str, str] = field(default_factory=dict)  # unrefunded duplicate id -> bill it credits
 
 
 def counts_on(t: Transaction) -> date:
@@ -270,9 +271,26 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
             if dup.id not in refunds and dup.date < c.date:
                 refunds[dup.id] = c
                 break
+    # A duplicate draw the Connector did not refund stays with it as a credit: it pays the
+    # account's later bills that are still open (the finding still names it). Done after the
+    # main pass, so a later payment that already paid such a bill keeps its allocation.
+    carried: dict[str, str] = {}
+    for t, a, _bid in sorted(duplicates, key=lambda x: (x[0].date, x[0].id)):
+        if t.id in refunds:
+            continue
+        left = -t.amount
+        for s in by_account[a]:
+            if left <= 0:
+                break
+            if s.bill.bill_date > t.date and s.remaining > 0:
+                give = min(left, s.remaining)
+                _give(allocations, s, t, give, 0.5, "duplicate draw kept by the Connector, carried as "
+                      "credit to a later bill", counts_on(t), config)
+                carried.setdefault(t.id, s.ref.id)
+                left -= give
     return MatchResult(allocations=sorted(allocations, key=lambda a: (a.transaction_id, a.bill_id)),
                        states=states, returns=pairs, duplicates=duplicates, refunds=refunds,
-                       unmatched=unmatched, account_of=account_of)
+                       unmatched=unmatched, account_of=account_of, carried=carried)
 
 
 def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: Decimal, conf: float,

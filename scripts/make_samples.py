@@ -10,7 +10,9 @@ A check register lists the checks. Around the Connector payments: payroll, rent,
 utilities, other insurers and look-alike payees.
 
 Planted on purpose (each is a finding the demo shows; tests/test_samples.py asserts exactly these):
-  balance_discrepancy      the 2026-04-01 health bill forgets the 2026-03-24 AutoPay draw
+  balance_discrepancy      the 2026-04-01 health bill forgets the 2026-03-24 AutoPay draw (the
+                           2026-05-01 bill corrects it: reported as low); the 2026-11-01 bill
+                           forgets check 1051 (not corrected: high)
   autopay_amount_mismatch  2026-04-24 AutoPay draws $412.00 while that bill asks $824.00
   returned_payment         2026-05-26 AutoPay draw returned R01 on 2026-05-28 (June coverage)
   late_payment             June coverage paid 2026-06-10 after the return (one debit for health + dental)
@@ -177,8 +179,9 @@ def health_bills() -> list[Bill]:
                                        (date(2026, 7, 24), "412.00", "AutoPay")), D("412.00"), share),
         (9, D("412.00"), D("412.00"), ((date(2026, 8, 24), "412.00", "AutoPay"),), D("0.00"), share),
         (10, D("412.00"), D("412.00"), ((date(2026, 9, 16), "412.00", "Check #1043"),), D("0.00"), share),
-        (11, D("412.00"), D("824.00"), ((date(2026, 10, 14), "412.00", "Check #1051"),
-                                        (date(2026, 10, 23), "412.00", "AutoPay")), D("0.00"), D("0.00")),
+        # Forgets check 1051 (it shows the AutoPay of 10/23 only), so it asks $412.00 again.
+        (11, D("412.00"), D("412.00"), ((date(2026, 10, 23), "412.00", "AutoPay"),), D("0.00"),
+         D("412.00")),
     ]
     bills = []
     for month, prev, received, items, adj, due in plan:

@@ -133,7 +133,8 @@ def find_balance_discrepancies(ctx: CheckContext) -> list[Finding]:
     out = []
     for account, states in sorted(_account_bills(ctx).items()):
         prev: BillState | None = None
-        for s in states:
+        explained: dict[str, Decimal] = {}   # bill id -> surplus explained by an earlier miss
+        for n, s in enumerate(states):
             b = s.bill
             gap = arithmetic_gap(b)
             if gap:
@@ -155,33 +156,76 @@ def find_balance_discrepancies(ctx: CheckContext) -> list[Finding]:
                                 f"{dollars(b.previous_balance)}, but the bill dated {pb.bill_date.isoformat()} "
                                 f"asked {dollars(pb.amount_due)}."))
                 if b.payments_received is not None:
-                    out.extend(_payments_received(ctx, account, prev, s))
+                    out.extend(_payments_received(ctx, account, prev, s, states[n + 1:], explained))
             prev = s
     return out
 
 
-def _payments_received(ctx: CheckContext, account: str, prev: BillState, s: BillState) -> list[Finding]:
-    b = s.bill
-    bank = _bank_payments(ctx, account, prev.bill.bill_date, b.bill_date)
-    returned = {d.id for d, c in ctx.match.returns if c.date < b.bill_date}
+def _bank_received(ctx: CheckContext, account: str, prev: BillState, s: BillState
+                   ) -> tuple[list[tuple[Transaction, Decimal]], set[str], Decimal, Decimal]:
+    """(bank payments for the account since the previous bill, returned ids, total, net of returns)."""
+    bank = _bank_payments(ctx, account, prev.bill.bill_date, s.bill.bill_date)
+    returned = {d.id for d, c in ctx.match.returns if c.date < s.bill.bill_date}
     total = sum((amt for _, amt in bank), ZERO)
     net = sum((amt for t, amt in bank if t.id not in returned), ZERO)
+    return bank, returned, total, net
+
+
+def _pair_items(b: Bill, bank: list[tuple[Transaction, Decimal]]) -> set[str]:
+    """Ids of the bank payments the bill itemises: equal amount, within a week, closest first, and
+    an item that names a check number or AutoPay taken by that kind of payment first."""
+    def kind_agrees(item, t: Transaction) -> bool:
+        text = item.description.upper()
+        if t.check_number:
+            return t.check_number in text or "CHECK" in text
+        return ("AUTO" in text) == t.autopay
+
+    pairs = []
+    for i, item in enumerate(b.payment_items):
+        for t, amt in bank:
+            if item.amount != amt:
+                continue
+            days = 0 if item.date is None else min(
+                abs((item.date - d).days) for d in (t.date, t.date_written) if d is not None)
+            if days <= 7:
+                pairs.append((not kind_agrees(item, t), days, i, t.id))
+    used_items: set[int] = set()
+    paired: set[str] = set()
+    for _, _, i, tid in sorted(pairs):
+        if i not in used_items and tid not in paired:
+            used_items.add(i)
+            paired.add(tid)
+    return paired
+
+
+def _correction(ctx: CheckContext, account: str, s: BillState, later: list[BillState],
+                missing: Decimal) -> tuple[BillState, str] | None:
+    """A later bill that put right a payment missing from ``s``: a credit adjustment of at least
+    that amount, or "payments received" that much above what the bank shows for its own period."""
+    prev = s
+    for nxt in later:
+        nb = nxt.bill
+        if nb.adjustments is not None and nb.adjustments <= -missing:
+            return nxt, f"with an adjustment of {dollars(nb.adjustments)}"
+        if nb.payments_received is not None:
+            _, _, total, net = _bank_received(ctx, account, prev, nxt)
+            if nb.payments_received - net >= missing:
+                return nxt, "by crediting it late"
+        prev = nxt
+    return None
+
+
+def _payments_received(ctx: CheckContext, account: str, prev: BillState, s: BillState,
+                       later: list[BillState], explained: dict[str, Decimal]) -> list[Finding]:
+    b = s.bill
+    bank, returned, total, net = _bank_received(ctx, account, prev, s)
     shown = b.payments_received or ZERO
-    if shown in (total, net):
+    if shown in (total, net) or shown - net == explained.get(s.ref.id):
         return []
     if shown < net:
         # Name the debits the bill does not show: itemised when the bill lists its payments.
-        items = list(b.payment_items)
-        missing = []
-        for t, amt in bank:
-            if t.id in returned:
-                continue
-            hit = next((i for i in items if i.amount == amt and (
-                i.date is None or abs((i.date - t.date).days) <= 7)), None)
-            if hit is not None:
-                items.remove(hit)
-            else:
-                missing.append(t)
+        paired = _pair_items(b, [(t, amt) for t, amt in bank if t.id not in returned])
+        missing = [t for t, amt in bank if t.id not in returned and t.id not in paired]
         if not b.payment_items:
             # Without itemisation, the most recent debits are the ones most likely not yet credited.
             missing, acc = [], ZERO
@@ -192,14 +236,23 @@ def _payments_received(ctx: CheckContext, account: str, prev: BillState, s: Bill
                 missing.append(t)
                 acc += amt
         what = "; ".join(payment_words(t) for t in sorted(missing, key=lambda t: (t.date, t.id)))
+        message = (f"{what} {'is' if len(missing) == 1 else 'are'} missing from payments received on the "
+                   f"bill dated {b.bill_date.isoformat()} (account {account}): the bill shows "
+                   f"{dollars(shown)} received, the bank shows {dollars(net)} paid since "
+                   f"{prev.bill.bill_date.isoformat()}.")
+        fixed = _correction(ctx, account, s, later, net - shown)
+        bill_ids: tuple[str, ...] = (s.ref.id,)
+        if fixed is not None:
+            # Still evidence of what happened, but no longer something to dispute.
+            by, how = fixed
+            message += f" The bill dated {by.bill.bill_date.isoformat()} corrected it {how}."
+            bill_ids = (s.ref.id, by.ref.id)
+            if how.startswith("by crediting"):
+                explained[by.ref.id] = explained.get(by.ref.id, ZERO) + (net - shown)
         return [Finding(
-            type="balance_discrepancy", severity="high", billing_account=account,
+            type="balance_discrepancy", severity="low" if fixed else "high", billing_account=account,
             coverage_month=b.coverage_month, amount=net - shown,
-            transaction_ids=tuple(t.id for t in missing), bill_ids=(s.ref.id,),
-            message=f"{what} {'is' if len(missing) == 1 else 'are'} missing from payments received on the "
-                    f"bill dated {b.bill_date.isoformat()} (account {account}): the bill shows "
-                    f"{dollars(shown)} received, the bank shows {dollars(net)} paid since "
-                    f"{prev.bill.bill_date.isoformat()}.")]
+            transaction_ids=tuple(t.id for t in missing), bill_ids=bill_ids, message=message)]
     return [Finding(
         type="balance_discrepancy", severity="low", billing_account=account,
         coverage_month=b.coverage_month, amount=shown - net, bill_ids=(s.ref.id,),

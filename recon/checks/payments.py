@@ -37,8 +37,13 @@ def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
         msg = (f"{payment_words(t)} was a second draw for {bill_words(b)}, which was already paid"
                + (f" by {', '.join(payment_words(ctx.txn(o)) for o in others)}" if others else "")
                + ".")
+        credited = ctx.match.carried.get(t.id)
         if refund:
             msg += f" The Connector refunded {dollars(refund.amount)} on {refund.date.isoformat()}."
+        elif credited:
+            cb = states[credited].bill
+            msg += (f" It was not refunded, so it stands as a credit toward the bill dated "
+                    f"{cb.bill_date.isoformat()}.")
         out.append(Finding(type="duplicate_draw", severity="high" if not refund else "medium",
                            billing_account=account, coverage_month=b.coverage_month, amount=-t.amount,
                            transaction_ids=tuple([*others, t.id] + ([refund.id] if refund else [])),
@@ -133,8 +138,9 @@ def find_autopay_after_cancellation(ctx: CheckContext) -> list[Finding]:
             continue
         cancelled = max(ends)
         if draws is None:   # the same for every account: build and sort once
-            draws = [(ctx.txn(a.transaction_id), a.bill_id) for a in ctx.match.allocations]
-            draws += [(t, bid) for t, _, bid in ctx.match.duplicates]
+            # A duplicate first: its cycle is the bill it duplicated, not a later one its credit pays.
+            draws = [(t, bid) for t, _, bid in ctx.match.duplicates]
+            draws += [(ctx.txn(a.transaction_id), a.bill_id) for a in ctx.match.allocations]
             draws.sort(key=lambda x: (x[0].date, x[0].id))
         seen: set[str] = set()
         for t, bid in draws:

@@ -14,7 +14,8 @@ from tests.scenarios.builder import assert_every_cent_accounted_for
 
 # (type, billing account, coverage month) for every finding planted in scripts/make_samples.py.
 EXPECTED = sorted([
-    ("balance_discrepancy", "712345678", "2026-05"),      # 04-01 bill forgets the 03-24 draw
+    ("balance_discrepancy", "712345678", "2026-05"),      # 04-01 bill forgets the 03-24 draw (corrected)
+    ("balance_discrepancy", "712345678", "2026-12"),      # 11-01 bill forgets check 1051
     ("autopay_amount_mismatch", "712345678", "2026-05"),  # 04-24 draws 412 of 824
     ("returned_payment", "712345678", "2026-06"),         # 05-26 draw returned R01
     ("late_payment", "712345678", "2026-06"),             # re-paid 06-10
@@ -84,9 +85,18 @@ def test_look_alike_payees_are_not_connector_transactions(sample_run):
 
 
 def test_messages_quote_trace_numbers_for_the_supervisor(sample_run):
-    bd = next(f for f in sample_run.report.findings if f.type == "balance_discrepancy")
-    assert "$412.00 debited 2026-03-24 (trace 021000021" in bd.message
-    assert "bill dated 2026-04-01" in bd.message
+    bd = {f.coverage_month: f for f in sample_run.report.findings if f.type == "balance_discrepancy"}
+    assert "$412.00 debited 2026-03-24 (trace 021000021" in bd["2026-05"].message
+    assert "bill dated 2026-04-01" in bd["2026-05"].message
+
+
+def test_a_discrepancy_a_later_bill_corrected_is_kept_but_low(sample_run):
+    bd = {f.coverage_month: f for f in sample_run.report.findings if f.type == "balance_discrepancy"}
+    assert bd["2026-05"].severity == "low"
+    assert "The bill dated 2026-05-01 corrected it with an adjustment of -$412.00" in bd["2026-05"].message
+    assert bd["2026-12"].severity == "high"
+    assert bd["2026-12"].message.startswith("check 1051 for $412.00 written 2026-10-12, cleared 2026-10-16 "
+                                            "is missing from payments received on the bill dated 2026-11-01")
 
 
 def test_report_is_byte_identical_whatever_the_file_order(tmp_path, sample_run):

@@ -79,9 +79,13 @@ def test_findings_with_evidence(sample_result, tmp_path):
     for row in rows:
         assert row["amount"] == "" or MONEY.match(row["amount"])
     bd = next(row for row in rows if row["type"] == "balance_discrepancy" and row["severity"] == "high")
-    assert "trace 021000021000006" in bd["evidence"]
-    assert "FITID 2026032400054" in bd["evidence"]
-    assert "samples/bills/health-2026-04.pdf page 1" in bd["evidence"]
+    assert "check #1051" in bd["evidence"]
+    assert "samples/bank/check-register-2026.csv line 5" in bd["evidence"]
+    assert "samples/bills/health-2026-11.pdf page 1" in bd["evidence"]
+    low = next(row for row in rows if row["type"] == "balance_discrepancy" and row["severity"] == "low"
+               and row["coverage_month"] == "2026-05")
+    assert "FITID 2026032400054" in low["evidence"]
+    assert "samples/bills/health-2026-04.pdf page 1" in low["evidence"]
 
 
 def test_bank_account_masked_billing_accounts_in_full(sample_result, tmp_path):

@@ -115,10 +115,11 @@ def test_dispute_letter(health_pdf):
                  f"Billing Account Number {HEALTH}", "November 23, 2026"):
         assert line in letter, line
     # the disputed items with amounts, dates, trace numbers
-    assert "$412.00 debited 2026-03-24 (trace 021000021000006)" in letter       # not credited
+    assert "check 1051 for $412.00 written 2026-10-12" in letter                # not credited
     assert "021000021000018" in letter and "2026-10-23" in letter              # draw after cancellation
     assert "021000021000015" not in letter, "the refunded duplicate draw is not disputed"
-    assert "Total of the disputed items: $824.00" in letter
+    assert "021000021000006" not in letter, "the 03-24 draw a later bill corrected is not disputed"
+    assert "Total of the disputed items: $412.00" in letter
     assert "correct my account" in letter and "written confirmation" in letter
     assert "case CS-20260831-0042" in letter
     assert "Sincerely" in letter and "Jane Doe" in letter

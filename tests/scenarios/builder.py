@@ -22,6 +22,7 @@ Lines (one per event; '#' starts a comment):
   return DATE of DATE                        the debit of the second date comes back
   refund KEY DATE AMOUNT                    a refund credit from the Connector
   forget DATE                               the next bill does not credit that payment
+  fix DATE on YYYY-MM                       that month's bill puts a forgotten payment right (a credit adjustment)
   mailed KEY NUM written DATE AMOUNT        a check in the register that never reached the bank
   misapply DATE to KEY                      the Connector credits that payment to another account
   phantom KEY YYYY-MM AMOUNT                that month's bill adds AMOUNT to its previous balance
@@ -66,6 +67,7 @@ class Scenario:
         self.bank: dict[str, list[tuple[date, Decimal, str, str | None, str | None]]] = {}
         self.register: list[CheckEntry] = []
         self.forgotten: set[date] = set()
+        self.fixes: dict[str, list[date]] = {}
         self.returns: list[tuple[date, date]] = []
         self.overlap = False
         self.misapplied: dict[date, str] = {}
@@ -123,6 +125,8 @@ class Scenario:
             self._row(_d(w[1]), -debit[1], "RETURN OF ACH DEBIT COMMONWEALTH HEA R01 INSUFFICIENT FUNDS")
         elif op == "refund":
             self._row(_d(w[2]), D(w[3]), self._ach("REFUND", _d(w[2])), account_key=w[1])
+        elif op == "fix":
+            self.fixes.setdefault(w[3], []).append(_d(w[1]))
         elif op == "forget":
             self.forgotten.add(_d(w[1]))
         elif op == "mailed":
@@ -166,6 +170,8 @@ class Scenario:
                     received = sum((-r[1] for r in mine if r[1] < 0 and r[0] not in self.forgotten), D(0))
                     adjustments = sum((-r[1] for r in mine if r[1] < 0 and r[0] in returned), D(0))
                     adjustments += sum((r[1] for r in mine if r[1] > 0), D(0))
+                    for fixed in self.fixes.get(f"{bd:%Y-%m}", []):
+                        adjustments += next(r[1] for r in rows if r[0] == fixed and r[1] < 0)
                     prev_due += self.phantom.get((key, f"{bd:%Y-%m}"), D(0))
                     due = prev_due - received + adjustments + share
                 else:

@@ -247,3 +247,36 @@ def test_overlapping_export_changes_nothing():
         t["sources"] = None
     a.pop("inputs"), b.pop("inputs")
     assert a == b
+
+
+def test_missing_payment_a_later_bill_corrected_is_reported_low():
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-03
+        autopay H 2026-01-23 412.00
+        autopay H 2026-02-24 412.00
+        forget 2026-01-23
+        fix 2026-01-23 on 2026-03
+    """)
+    r = s.run(date(2026, 3, 10))
+    (f,) = [f for f in r.report.findings if f.type == "balance_discrepancy"]
+    assert f.severity == "low" and f.coverage_month == "2026-03"
+    assert "The bill dated 2026-03-01 corrected it with an adjustment of -$412.00" in f.message
+    # AutoPay drew the true share while the bill (wrongly) asked for two months: still reported.
+    assert sorted(types(r)) == ["autopay_amount_mismatch", "balance_discrepancy"]
+
+
+def test_duplicate_draw_not_refunded_is_credited_to_the_next_bill():
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-02
+        web H 2026-01-12 412.00
+        autopay H 2026-01-23 412.00
+    """)
+    r = s.run(date(2026, 3, 1))
+    (f,) = r.report.findings
+    assert f.type == "duplicate_draw" and f.coverage_month == "2026-02"
+    assert "stands as a credit toward the bill dated 2026-02-01" in f.message
+    st = statuses(r)
+    assert st == {"2026-02": "paid", "2026-03": "credit"}   # the Connector credited it too
+    dup = f.transaction_ids[-1]
+    (m,) = [m for m in r.report.matches if m.transaction_id == dup]
+    assert m.bill_id == "b-712345678-2026-03" and "carried as credit" in m.reason
