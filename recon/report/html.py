@@ -178,6 +178,7 @@ def chart_svg(rows: list[LedgerRow]) -> str:
     plot_h = height - top_pad - bottom
 
     def y(v: Decimal) -> float:
+        # Screen geometry only: the one place a Decimal becomes a float, to place a bar in pixels.
         return top_pad + plot_h - float(v / top) * plot_h
 
     parts = [(f'<svg class="chart" width="{width}" height="{height + 22}" '
@@ -200,7 +201,7 @@ def chart_svg(rows: list[LedgerRow]) -> str:
             yy = y(v)
             h = max(float(top_pad + plot_h) - yy, 0.0)
             if cls == "paid" and v == 0 and billed > 0:
-                h, yy = 2.0, float(top_pad + plot_h) - 2.0   # a visible stub: nothing was paid
+                h, yy = 2.0, float(top_pad + plot_h) - 2.0   # a 2-pixel stub marks an empty month
             parts.append(f'<rect class="bar {cls}" x="{x:.1f}" y="{yy:.1f}" width="{bar}" height="{h:.1f}" '
                          f'fill="{colour}"><title>{_e(k)} {label} {_e(dollars(v))}</title></rect>')
         parts.append(f'<text x="{x0 + bar + 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
