@@ -86,6 +86,7 @@ def is_business_day(d: date) -> bool:
     return d.weekday() < 5 and d not in fed_holidays(d.year)
 
 
+@lru_cache(maxsize=65536)
 def add_business_days(d: date, n: int) -> date:
     """The n-th business day after d (n >= 0; n == 0 rolls d forward to a business day)."""
     cur = d
