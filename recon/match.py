@@ -55,7 +55,7 @@ def bill_id_for(bills: list[Bill]) -> list[BillRef]:
     return out
 
 
-@dataclass
+@dataclass(eq=False)   # a bill's running state: compared by identity, never by value
 class BillState:
     ref: BillRef
     charge: Decimal
@@ -246,11 +246,10 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
             owing = [s for s in by_account[a] if s.remaining > 0]
             opened = [s for s in owing if s.ref.bill.bill_date <= lim]
             future = [s for s in owing if s.ref.bill.bill_date > lim]
-            for s in opened + future:
+            for s, carried in [*((s, False) for s in opened), *((s, True) for s in future)]:
                 if left <= 0:
                     break
                 give = min(left, s.remaining)
-                carried = s in future
                 reason = why + ("; overpayment carried as credit to a later bill" if carried else "")
                 _give(allocations, s, t, give, _confidence(t, s, why, carried), reason, d, config)
                 left -= give
