@@ -151,3 +151,12 @@ def test_run_without_connector_data_says_there_is_nothing_to_reconcile(tmp_path)
     res = runner.invoke(app, ["run", str(f), "--out", str(tmp_path / "o"), "--as-of", "2026-03-31"])
     assert res.exit_code == 0
     assert "No Connector payments and no Connector bills were found" in res.output
+
+
+def test_payments_without_bills_say_the_bills_are_missing(tmp_path):
+    f = tmp_path / "bank.csv"
+    f.write_text("Date,Description,Amount\n03/24/2026,COMMONWEALTH HEA PREMIUM PPD ID: 1043123456,-412.00\n")
+    res = runner.invoke(app, ["run", str(f), "--out", str(tmp_path / "o"), "--as-of", "2026-03-31"])
+    assert res.exit_code == 0
+    assert "[high] unmatched_charge $412.00" in res.output
+    assert "No Connector bill was read" in res.output

@@ -55,6 +55,9 @@ def render(report: Report, match: MatchResult, verbose: bool = False, quiet: boo
                    "COMMONWEALTH HEA or a check in your register.)")
     elif not findings:
         out.append("No findings: every Connector debit pays a bill and every bill is paid.")
+    if report.transactions and not report.bills:
+        out.append("No Connector bill was read, so no payment can be matched to a bill: add the bill "
+                   "PDFs (or scans) to the inputs.")
     else:
         out.append(f"Findings ({len(findings)}):")
         for sev in ("high", "medium", "low"):
