@@ -198,7 +198,7 @@ class CsvBankImporter:
             if hit is None:
                 continue
             score, idx = hit
-            if not _dates_fit(prof, rows, idx):
+            if not _dates_fit(prof, rows, idx) or not _signs_fit(prof, rows, idx):
                 continue
             if best is None or score > best[0]:
                 best = (score, prof, idx)
@@ -315,6 +315,27 @@ def profile_matches(prof: Profile, rows: Rows) -> tuple[int, int | None] | None:
         if score:
             return score, i
     return None
+
+
+def _signs_fit(prof: Profile, rows: Rows, header_idx: int | None) -> bool:
+    """A card layout that writes purchases positive (style "negated") does not claim a file whose
+    amounts are mostly negative: "Date,Description,Amount" is Amex's header but also a plain bank
+    export's, and there money out is already negative."""
+    if prof.amount_style != "negated" or header_idx is None:
+        return True
+    j = prof.columns.get("amount")
+    names = [clean_cell(c).lower() for c in rows.cells[header_idx]]
+    if not isinstance(j, str) or j.lower() not in names:
+        return True
+    j = names.index(j.lower())
+    neg = pos = 0
+    for r in rows.cells[header_idx + 1:header_idx + 201]:
+        v = clean_cell(_get(r, j))
+        if v[:1] == "-" or v[:1] == "(":
+            neg += 1
+        elif v[:1].isdigit() or v[:1] == "$":
+            pos += 1
+    return neg <= pos
 
 
 def _dates_fit(prof: Profile, rows: Rows, header_idx: int | None) -> bool:

@@ -55,9 +55,6 @@ def render(report: Report, match: MatchResult, verbose: bool = False, quiet: boo
                    "COMMONWEALTH HEA or a check in your register.)")
     elif not findings:
         out.append("No findings: every Connector debit pays a bill and every bill is paid.")
-    if report.transactions and not report.bills:
-        out.append("No Connector bill was read, so no payment can be matched to a bill: add the bill "
-                   "PDFs (or scans) to the inputs.")
     else:
         out.append(f"Findings ({len(findings)}):")
         for sev in ("high", "medium", "low"):
@@ -72,6 +69,10 @@ def render(report: Report, match: MatchResult, verbose: bool = False, quiet: boo
                     out.append(f"      accepted: {f.accepted}")
                 if verbose and (f.transaction_ids or f.bill_ids):
                     out.append(f"      ids: {', '.join([*f.transaction_ids, *f.bill_ids])}")
+    if report.transactions and not report.bills:
+        out.append("")
+        out.append("No Connector bill was read, so no payment can be matched to a bill: add the bill "
+                   "PDFs (or scans) to the inputs.")
     if rejected:
         out.append("")
         out.append("Rejected inputs:")

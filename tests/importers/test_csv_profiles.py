@@ -161,3 +161,18 @@ def test_forced_profile_that_fits_no_row_is_rejected(tmp_path):
         CsvBankImporter(profile="wells-fargo").extract(p, "chase.csv")
     assert "profile 'wells-fargo' does not fit this file" in str(e.value)
     assert str(e.value).startswith("chase.csv")
+
+
+def test_a_plain_bank_export_with_amex_header_keeps_its_signs(tmp_path):
+    # "Date,Description,Amount" is Amex's header (purchases positive) and a plain bank export's.
+    p = tmp_path / "bank.csv"
+    p.write_text("Date,Description,Amount\n03/24/2026,COMMONWEALTH HEA PREMIUM,-412.00\n"
+                 "03/25/2026,STOP & SHOP,-54.20\n03/26/2026,PAYROLL,2150.00\n")
+    res = CsvBankImporter().extract(p, "bank.csv")
+    assert [str(r.amount) for r in res.records] == ["-412.00", "-54.20", "2150.00"]
+    amex = tmp_path / "amex.csv"
+    amex.write_text("Date,Description,Amount\n01/18/2026,SIMPLY NOODLES,62.50\n01/19/2026,PAYMENT - THANK YOU,-500.00\n"
+                    "01/20/2026,SHELL OIL,41.00\n")
+    res = CsvBankImporter().extract(amex, "amex.csv")
+    assert [str(r.amount) for r in res.records] == ["-62.50", "500.00", "-41.00"]
+    assert res.notes[0] == "layout: amex"
