@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +14,16 @@ from recon.config import Config
 from recon.detect import discover, identify
 from recon.errors import InputError
 from recon.match import MatchResult, bill_id_for, match
-from recon.model import BankRecord, Bill, CheckEntry, ImportResult, InputResult, Report, StatementBalance
+from recon.model import (
+    BankRecord,
+    Bill,
+    CheckEntry,
+    ImportResult,
+    InputResult,
+    Report,
+    StatementBalance,
+    gc_paused,
+)
 from recon.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -95,8 +104,6 @@ def run(paths: list[Path], as_of: date, config: Config | None = None, strict: bo
 
 def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, config: Config) -> RunResult:
     """Everything after reading: pure function of the imported data."""
-    from recon.match import gc_paused
-
     with gc_paused():   # millions of acyclic objects at organisation scale: see gc_paused
         return _reconcile(read, as_of, config)
 
@@ -115,10 +122,8 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
         checks.extend(res.checks)
         bills.extend(res.bills)
         balances.extend(res.balances)
-    from recon.ach import parse_ach
-
     not_connector = {o.transaction for o in config.overrides if o.kind == "not_connector"}
-    norm = normalize(bank_files, checks, bills, config, parse_ach=parse_ach)
+    norm = normalize(bank_files, checks, bills, config)
     txs = [t for t in norm.transactions if t.id not in not_connector]
     notes = list(norm.notes)
     for o in config.overrides:
@@ -136,8 +141,6 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
                        uncashed_checks=norm.uncashed_checks, bank_last_date=last_bank)
     findings = run_checks(ctx)
     # A credit paired with a debit is a return, whatever its wording.
-    from dataclasses import replace
-
     returned_credit = {c.id for _, c in m.returns}
     txs = [replace(t, role="return") if t.id in returned_credit else t for t in txs]
     report = Report(as_of=as_of, inputs=tuple(i for i, _ in read), transactions=tuple(txs),

@@ -13,18 +13,15 @@ month is never counted twice.
 """
 from __future__ import annotations
 
-import gc
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from recon.config import Config
 from recon.dates import add_business_days, business_days_between, parse_month
-from recon.model import Allocation, Bill, BillRef, Transaction
+from recon.model import Allocation, Bill, BillRef, Transaction, gc_paused
 
 ZERO = Decimal(0)
 
@@ -129,19 +126,6 @@ def _pair_returns(txs: list[Transaction], config: Config
         used.add(c.id)
         pairs.append((d, c))
     return pairs, used
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the stages allocate millions of acyclic objects at
-    organisation scale, and collections over them cost as much as the work (nothing else changes)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> MatchResult:

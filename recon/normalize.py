@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from recon import payees
+from recon.ach import parse_ach
 from recon.config import Config
 from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction
 
@@ -239,7 +240,7 @@ def _is_connector_check(c: CheckEntry, clf: Classifier, bill_accounts: set[str])
 
 
 def normalize(files: list[list[BankRecord]], checks: list[CheckEntry], bills: list[Bill],
-              config: Config, parse_ach=None) -> NormalizeResult:
+              config: Config) -> NormalizeResult:
     """Classify and merge. ``files`` holds each bank export's records, in path order."""
     clf = Classifier(config)
     notes: list[str] = []
@@ -292,7 +293,7 @@ def normalize(files: list[list[BankRecord]], checks: list[CheckEntry], bills: li
     amounts = _bill_amounts(bills)
     ach_of: dict[int, AchFields | None] = {}
     for p in candidates:
-        ach_of[id(p)] = parse_ach(p.first.description) if parse_ach else None
+        ach_of[id(p)] = parse_ach(p.first.description)
     good_ids: set[str] = set()
     for p in candidates:
         a = ach_of[id(p)]

@@ -1,16 +1,16 @@
 """Checks: everything read and matched -> Findings. One module per finding family.
 
-Each check is ``find_<type>(ctx) -> list[Finding]``, registered in CHECKS; severity rules sit
+Each check is ``find_<type>(ctx) -> list[Finding]``, listed in ``run_checks``; severity rules sit
 beside each check. Discrepancies are values, never exceptions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from recon.config import Config
 from recon.match import MatchResult
-from recon.model import Allocation, BillRef, CheckEntry, Finding, Transaction
+from recon.model import Allocation, BillRef, CheckEntry, Finding, Transaction, gc_paused
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,7 @@ class CheckContext:
         return self._txns()[tid]
 
     def _txns(self) -> dict[str, Transaction]:
-        cache = self.__dict__.get("_txn_cache")
-        if cache is None:
-            cache = {t.id: t for t in self.transactions}
-            object.__setattr__(self, "_txn_cache", cache)
-        return cache
+        return self._memo("_txn_cache", lambda: {t.id: t for t in self.transactions})
 
     def _memo(self, name: str, build):
         cache = self.__dict__.get(name)
@@ -77,7 +73,6 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
         bills.find_balance_discrepancies,
         bills.find_coverage_at_risk,
     ]
-    from recon.match import gc_paused
 
     out: list[Finding] = []
     with gc_paused():
@@ -87,8 +82,6 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
 
 
 def _apply_accepts(findings: list[Finding], config: Config) -> list[Finding]:
-    from dataclasses import replace
-
     accepts = [o for o in config.overrides if o.kind == "accept"]
     if not accepts:
         return findings

@@ -19,7 +19,6 @@ Nothing is dropped silently: every physical line not imported is named in ``note
 """
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -50,7 +49,7 @@ from recon.importers.csvtext import (
     tokenize_date,
     type_sign,
 )
-from recon.model import BankRecord, ImportResult, Source, StatementBalance, fast_constructor
+from recon.model import BankRecord, ImportResult, Source, StatementBalance, fast_constructor, gc_paused
 from recon.money import AmountError, parse_amount
 from recon.profiles import Profile, find_profile, load_profiles
 
@@ -208,13 +207,8 @@ class CsvBankImporter:
     def extract(self, path: Path, display: str) -> ImportResult:
         # Reading allocates several objects per row and keeps them all: the cyclic GC would
         # rescan the growing heap again and again (half the run time on 1M rows) for no garbage.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             return self._extract(path, display)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _extract(self, path: Path, display: str) -> ImportResult:
         try:
