@@ -18,12 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from recon.config import Config
 from recon.dates import add_business_days, business_days_between, parse_month
-from recon.model import Allocation, Bill, BillRef, Transaction, gc_paused
+from recon.model import Allocation, Bill, BillRef, Transaction, fast_constructor, gc_paused
 
 ZERO = Decimal(0)
+_new_allocation = fast_constructor(Allocation)
 
 
 def bill_charge(b: Bill) -> Decimal:
@@ -52,17 +54,26 @@ def bill_id_for(bills: list[Bill]) -> list[BillRef]:
     return out
 
 
-@dataclass(eq=False)   # a bill's running state: compared by identity, never by value
 class BillState:
-    ref: BillRef
-    charge: Decimal
-    remaining: Decimal
-    paid_on_time: Decimal = ZERO
-    paid_late: Decimal = ZERO
+    """A bill's running state during matching: compared by identity, never by value."""
+
+    __slots__ = ("ref", "charge", "remaining", "paid_on_time", "paid_late")
+
+    def __init__(self, ref: BillRef, charge: Decimal, remaining: Decimal,
+                 paid_on_time: Decimal = ZERO, paid_late: Decimal = ZERO) -> None:
+        self.ref = ref
+        self.charge = charge
+        self.remaining = remaining
+        self.paid_on_time = paid_on_time
+        self.paid_late = paid_late
 
     @property
     def bill(self) -> Bill:
         return self.ref.bill
+
+    def __repr__(self) -> str:
+        return (f"BillState({self.ref.id}, charge={self.charge}, remaining={self.remaining}, "
+                f"on_time={self.paid_on_time}, late={self.paid_late})")
 
 
 @dataclass
@@ -103,12 +114,14 @@ def autopay_expected(t: Transaction, b: Bill, config: Config) -> bool:
 
 def _pair_returns(txs: list[Transaction], config: Config
                   ) -> tuple[list[tuple[Transaction, Transaction]], set[str]]:
+    credits = [t for t in txs if t.amount > 0]
+    used: set[str] = set()
+    if not credits:
+        return [], used
     debits_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)  # -amount -> debits, in order
     for t in txs:
         if t.amount < 0:
             debits_by_amount[-t.amount].append(t)
-    credits = [t for t in txs if t.amount > 0]
-    used: set[str] = set()
     pairs = []
     window = config.tolerances.return_window_business_days
     for c in sorted(credits, key=lambda t: (t.date, t.id)):
@@ -134,13 +147,20 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
         return _match(txs, bills, config)
 
 
-def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> MatchResult:
+def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: bool = True) -> MatchResult:
+    """`fast=False` sends every payment through the general path (tests compare the two)."""
     tol = config.tolerances
-    states = {r.id: BillState(r, bill_charge(r.bill), bill_charge(r.bill)) for r in bills}
+    states: dict[str, BillState] = {}
     by_account: dict[str, list[BillState]] = defaultdict(list)
-    for s in sorted(states.values(), key=lambda s: (s.bill.billing_account, s.bill.coverage_month,
-                                                     s.ref.id)):
-        by_account[s.bill.billing_account].append(s)
+    for r in bills:
+        c = bill_charge(r.bill)
+        s = states[r.id] = BillState(r, c, c)
+        by_account[r.bill.billing_account].append(s)
+    for lst in by_account.values():
+        # Each account's bills in (coverage month, id) order; usually they come that way already.
+        if len(lst) > 1 and not all(x.ref.bill.coverage_month < y.ref.bill.coverage_month
+                                    for x, y in zip(lst, lst[1:])):
+            lst.sort(key=lambda s: (s.ref.bill.coverage_month, s.ref.id))
     accounts = sorted(by_account)
     account_set = set(accounts)
     plan_end: dict[str, date | None] = {}
@@ -160,8 +180,11 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
     last_paid: dict[str, list[tuple[Transaction, str]]] = defaultdict(list)  # account -> (debit, bill)
 
     # Returned debits take part only to learn which account they were for; they pay nothing.
-    payments = sorted((t for t in txs if t.amount < 0),
-                      key=lambda t: (counts_on(t), t.date, t.id))
+    payments = [t for t in txs if t.amount < 0]
+    if any(t.date_written for t in payments):
+        payments.sort(key=lambda t: (counts_on(t), t.date, t.id))
+    else:
+        payments.sort(key=attrgetter("date", "id"))   # the same order: counts_on(t) is t.date
 
     slack = timedelta(days=tol.pay_before_bill_days)
 
@@ -187,7 +210,8 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
         cands = [s for s in by_account[a] if not issued(s, d)]
         return cands[0] if cands else None
 
-    for t in payments:
+    def plan_and_give(t: Transaction) -> None:
+        """The general path: choose the account(s), then allocate FIFO."""
         amount = -t.amount
         d = counts_on(t)
         if t.id in overrides_link and overrides_link[t.id] in states:
@@ -195,10 +219,10 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
             _give(allocations, s, t, amount, 1.0, "override: linked by the user in recon.toml", d,
                   config, override=True)
             account_of[t.id] = s.bill.billing_account
-            continue
+            return
         if not accounts:
             unmatched.append((t, "no bill was read for any billing account", None))
-            continue
+            return
         hint = t.billing_account_hint
         if hint is not None and hint in account_set and (not plan_ended(hint, t.date)
                                                          or open_due(hint, d) == amount):
@@ -212,7 +236,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
         if t.id in returned_ids:
             if plan:
                 account_of[t.id] = plan[0][0]
-            continue
+            return
         if not plan:
             # Nothing open anywhere: a second draw for a paid cycle, or an amount that fits nothing.
             assert live is not None
@@ -222,7 +246,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
                 account_of[t.id] = dup[0]
             else:
                 unmatched.append((t, *_why_unmatched(t, accounts, by_account, config)))
-            continue
+            return
         for a, part, why in plan:
             account_of.setdefault(t.id, a)
             left = part
@@ -243,6 +267,53 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
                 _give(allocations, s, t, left, 0.6, why + "; overpayment kept as a credit on this bill",
                       d, config)
                 last_paid[a].append((t, s.ref.id))
+
+    # The common case, done without the general planning above: a debit that names a live billing
+    # account and fits inside that account's oldest open, issued bill. `first_open[a]` indexes the
+    # first of the account's bills with something left to pay (remaining never goes up here).
+    first_open: dict[str, int] = dict.fromkeys(accounts, 0)
+    hint_why: dict[tuple[str, bool], str] = {}
+    conf_memo: dict[tuple[str, str, bool], float] = {}
+    reason_memo: dict[str, str] = {}
+    new_alloc = _new_allocation
+
+    for t in payments:
+        hint = t.billing_account_hint
+        if (fast and hint is not None and hint in account_set and not plan_ended(hint, t.date)
+                and t.date_written is None and t.id not in returned_ids and t.id not in overrides_link):
+            lst = by_account[hint]
+            i = first_open[hint]
+            n = len(lst)
+            while i < n and lst[i].remaining <= 0:
+                i += 1
+            first_open[hint] = i
+            amount = -t.amount
+            if i < n:
+                s = lst[i]
+                b = s.ref.bill
+                d = t.date
+                if s.remaining >= amount and b.bill_date <= d + slack and (
+                        d <= b.due_date or autopay_expected(t, b, config)):
+                    # == _hint_choice + FIFO over one bill + _give(on time), step for step
+                    key = (hint, bool(t.check_number))
+                    why = hint_why.get(key)
+                    if why is None:
+                        why = hint_why[key] = _hint_choice(t, amount)[2]
+                    ck = (t.classified_by, why, False)
+                    conf = conf_memo.get(ck)
+                    if conf is None:
+                        conf = conf_memo[ck] = round(_confidence(t, s, why, False), 2)
+                    reason = reason_memo.get(why)
+                    if reason is None:
+                        reason = reason_memo[why] = why + "; on time"
+                    s.remaining -= amount
+                    s.paid_on_time += amount
+                    allocations.append(new_alloc(t.id, s.ref.id, amount, conf, reason, False))
+                    account_of.setdefault(t.id, hint)
+                    last_paid[hint].append((t, s.ref.id))
+                    continue
+        plan_and_give(t)
+
     # refunds of duplicate draws
     refunds: dict[str, Transaction] = {}
     dups_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)  # -amount -> duplicates, in order
@@ -271,7 +342,8 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Matc
                       "credit to a later bill", counts_on(t), config)
                 carried.setdefault(t.id, s.ref.id)
                 left -= give
-    return MatchResult(allocations=sorted(allocations, key=lambda a: (a.transaction_id, a.bill_id)),
+    allocations.sort(key=attrgetter("transaction_id", "bill_id"))
+    return MatchResult(allocations=allocations,
                        states=states, returns=pairs, duplicates=duplicates, refunds=refunds,
                        unmatched=unmatched, account_of=account_of, carried=carried)
 
