@@ -194,5 +194,9 @@ class RecordColumns(Sequence[BankRecord]):
     def distinct_descriptions(self) -> tuple[list[str], Any]:
         import pyarrow.compute as pc
 
-        enc = pc.dictionary_encode(self._desc)
-        return [norm_text(s) for s in enc.dictionary.to_pylist()], enc.indices.to_numpy()
+        desc = self._desc
+        if hasattr(desc, "combine_chunks"):
+            desc = desc.combine_chunks()
+        enc = pc.dictionary_encode(desc)
+        return ([norm_text(s) for s in enc.dictionary.to_pylist()],
+                enc.indices.to_numpy(zero_copy_only=False))
