@@ -19,6 +19,7 @@ Cheap column access, without building records (all in file order, one entry per 
 """
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -103,10 +104,6 @@ class RecordColumns(Sequence[BankRecord]):
             yield from reversed(tuple(self._iter_range(max(0, lo - _CHUNK), lo)))
 
     def _iter_range(self, start: int, stop: int) -> Iterator[BankRecord]:
-        display = self.display
-        new_rec, new_src = _new_record, _new_source
-        du, au = self._dates_u, self._amounts_u
-        pv = self._pending_values
         for lo in range(start, stop, _CHUNK):
             hi = min(stop, lo + _CHUNK)
             descs = self._desc.slice(lo, hi - lo).to_pylist()
@@ -117,27 +114,45 @@ class RecordColumns(Sequence[BankRecord]):
             acc = self._account.slice(lo, hi - lo).to_pylist() if self._account is not None else None
             st = self._status.slice(lo, hi - lo).to_pylist() if self._status is not None else None
             line = self.first_line + lo
-            for j, raw in enumerate(descs):
-                if "'" in raw:
-                    raw = clean_cell(raw)
-                desc = " ".join(raw.split())
-                check = None
-                if checks is not None:
-                    check = checks[j].strip() or None
-                    if check is not None:
-                        check = clean_cell(check) or None
-                if check is None and desc[:1] in "Cc" and desc[:3].upper() in ("CHE", "CHK"):
-                    m = CHECK_IN_TEXT.match(desc)
-                    if m:
-                        check = m.group(1)
-                yield new_rec(
-                    new_src(display, line + j), du[dates[j]], au[amts[j]], desc,
-                    (clean_cell(acc[j]) or None) if acc is not None else None,
-                    desc, "", check,
-                    (trn[j].strip() or None) if trn is not None else None,
-                    None,
-                    st is not None and st[j].strip().lower() in pv,
-                )
+            # Built a chunk at a time with the cyclic GC paused (records are acyclic; see
+            # model.gc_paused), then handed out: a consumer keeping them all pays no GC rescans.
+            out = []
+            append = out.append
+            was_enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self._build(descs, dates, amts, checks, trn, acc, st, line, append)
+            finally:
+                if was_enabled:
+                    gc.enable()
+            yield from out
+
+    def _build(self, descs, dates, amts, checks, trn, acc, st, line, append) -> None:  # noqa: ANN001
+        display = self.display
+        new_rec, new_src = _new_record, _new_source
+        du, au = self._dates_u, self._amounts_u
+        pv = self._pending_values
+        for j, raw in enumerate(descs):
+            if "'" in raw:
+                raw = clean_cell(raw)
+            desc = " ".join(raw.split())
+            check = None
+            if checks is not None:
+                check = checks[j].strip() or None
+                if check is not None:
+                    check = clean_cell(check) or None
+            if check is None and desc[:1] in "Cc" and desc[:3].upper() in ("CHE", "CHK"):
+                m = CHECK_IN_TEXT.match(desc)
+                if m:
+                    check = m.group(1)
+            append(new_rec(
+                new_src(display, line + j), du[dates[j]], au[amts[j]], desc,
+                (clean_cell(acc[j]) or None) if acc is not None else None,
+                desc, "", check,
+                (trn[j].strip() or None) if trn is not None else None,
+                None,
+                st is not None and st[j].strip().lower() in pv,
+            ))
 
     # ------------------------------------------------------------------ tuple-likeness
     def __eq__(self, other: object) -> bool:
