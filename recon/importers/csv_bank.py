@@ -28,6 +28,7 @@ from pathlib import Path
 
 from recon.errors import InputError, ParseError
 from recon.importers.check_register import looks_like_check_register
+from recon.importers.columns import CHECK_IN_TEXT
 from recon.importers.csvtext import (
     DATE_SHAPE,
     EXCLUDED_TEXT,
@@ -58,6 +59,7 @@ _new_record = fast_constructor(BankRecord)
 _new_source = fast_constructor(Source)
 
 HEADER_SEARCH_ROWS = 60
+FAST_MIN_BYTES = 1 << 21  # smaller files: the per-row reader is quick and has no pyarrow import
 SAMPLE_ROWS = 400
 
 # Rows whose text says they are a balance, not a transaction ("Saldo Anterior", BofA's
@@ -71,7 +73,6 @@ TOTAL_ROW = re.compile(r"^(?:totals?\b|total (?:credits|debits)|summe\b|sum\b|ge
                        re.IGNORECASE)
 PENDING_WORDS = frozenset({"pending", "in process", "processing", "in behandeling",
                            "vorgemerkt", "pendente", "memo", "hold"})
-CHECK_IN_TEXT = re.compile(r"^(?:CHECK|CHK|CHEQUE)\s*(?:#|NO\.?|NUMBER)?\s*(\d{1,10})\b", re.IGNORECASE)
 IBAN_LIKE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{8,30}$")
 
 
@@ -122,7 +123,11 @@ class CsvBankImporter:
 
     kind = "csv"
 
-    def __init__(self, profile: str | None = None, profile_dirs: tuple[Path, ...] = ()) -> None:
+    def __init__(self, profile: str | None = None, profile_dirs: tuple[Path, ...] = (),
+                 fast: bool | None = None) -> None:
+        """``fast``: None tries the columnar reader (csv_fast) on files of FAST_MIN_BYTES or more,
+        True tries it on every file, False never (the per-row reader, the reference)."""
+        self.fast = fast
         self._dirs = tuple(Path(d) for d in profile_dirs)
         self._profiles: list[Profile] | None = None
         self._forced: Profile | None = None
@@ -217,6 +222,42 @@ class CsvBankImporter:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=display) from exc
         if looks_like_ofx_or_pdf(data[:8192]):
             raise ParseError("not a CSV export (OFX or PDF content)", path=display)
+        result = None
+        if self.fast or (self.fast is None and len(data) >= FAST_MIN_BYTES):
+            result = self._read_fast(data, display)
+        if result is None:
+            rows, layout = self._layout(data, display)
+            result = read_records(rows, layout, display)
+        skipped = [n for n in result.notes if "not a transaction" in n]
+        if self._forced is not None and not result.records and skipped:
+            # A forced layout that fits no row would otherwise "succeed" with nothing read.
+            raise ParseError(f"profile {self._forced.name!r} does not fit this file: "
+                             f"none of its {len(skipped)} row(s) could be read",
+                             path=display, value=skipped[0][:120],
+                             hint="run `recon profiles`, or leave out --profile to detect the layout")
+        return result
+
+    def _read_fast(self, data: bytes, display: str) -> ImportResult | None:
+        """The columnar reader on a clean file, else None (see recon.importers.csv_fast)."""
+        from recon.importers import csv_fast
+
+        if not csv_fast.available():
+            return None
+        head = csv_fast.head_of(data)
+        if b"\n" not in head[:65536] and b"\r" in head[:65536]:
+            return None  # CR-only line ends: the fast path does not read them
+        try:
+            rows, layout = self._layout(head, display)
+        except ParseError:
+            return None  # the per-row path raises it again, from the whole file
+        if head is not data and len(rows.cells) < csv_fast.HEAD_MIN_ROWS:
+            return None
+        return csv_fast.read_columns(data, rows, layout, display)
+
+    def _layout(self, data: bytes, display: str) -> tuple[Rows, Layout]:
+        """Split ``data`` into rows and decide the layout (profile or inferred). Only the first
+        HEADER_SEARCH_ROWS + 2 x SAMPLE_ROWS rows are looked at, so the file's head gives the
+        same layout as the whole file."""
         prof = self._forced
         try:
             rows = read_rows(data, prof.delimiter if prof else None, prof.encoding if prof else None)
@@ -247,15 +288,7 @@ class CsvBankImporter:
                 if _find_header([_cells(r) for r in alt.cells[:HEADER_SEARCH_ROWS]]) is not None:
                     rows = alt
             layout = infer_layout(rows, display)
-        result = read_records(rows, layout, display)
-        skipped = [n for n in result.notes if "not a transaction" in n]
-        if self._forced is not None and not result.records and skipped:
-            # A forced layout that fits no row would otherwise "succeed" with nothing read.
-            raise ParseError(f"profile {self._forced.name!r} does not fit this file: "
-                             f"none of its {len(skipped)} row(s) could be read",
-                             path=display, value=skipped[0][:120],
-                             hint="run `recon profiles`, or leave out --profile to detect the layout")
-        return result
+        return rows, layout
 
 
 # ---------------------------------------------------------------------------------------------
@@ -791,6 +824,12 @@ def _decide_sign(rows: Rows, lay: Layout) -> None:
 # Rows -> records
 # ---------------------------------------------------------------------------------------------
 
+def combined_row_patterns(lay: Layout) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The layout's balance-row and totals-row patterns, each as one regex."""
+    return (re.compile("|".join(f"(?:{r.pattern})" for r in lay.balance_rx), re.IGNORECASE),
+            re.compile("|".join(f"(?:{r.pattern})" for r in lay.skip_rx), re.IGNORECASE))
+
+
 def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     """Apply a Layout to every row after the header (the hot path)."""
     notes: list[str] = list(lay.notes)
@@ -810,8 +849,7 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     need = 1 + max(j for j in (dc, ac, dbc, crc, sc, chk, ttc, acc, balc, stc, *text_cols, 0)
                    if j is not None)
     header = lay.header
-    balance_rx = re.compile("|".join(f"(?:{r.pattern})" for r in lay.balance_rx), re.IGNORECASE)
-    skip_rx = re.compile("|".join(f"(?:{r.pattern})" for r in lay.skip_rx), re.IGNORECASE)
+    balance_rx, skip_rx = combined_row_patterns(lay)
     # first letters any balance/totals pattern can start with (cheap pre-filter before the regex)
     starts = set("BbOoSsKkCcEePpTtNnLlGgAa") if lay.balance_rx == [BALANCE_ROW] else None
     pending_values = lay.pending_values
