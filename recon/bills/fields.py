@@ -137,6 +137,60 @@ def _first_chars(wording: str) -> str:
     return "".join(sorted(re.escape(v) for v in variants))
 
 
+# Characters outside ASCII that an IGNORECASE class of ASCII letters matches (dotted I, dotless i,
+# long s, Kelvin sign); tests/bills/test_fields_regex.py checks the list against every code point.
+_NON_ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
+_LEAD_CANDIDATES = "".join(map(chr, range(128))) + _NON_ASCII_FOLDS
+
+
+def _compile_alternatives(wordings: list[tuple[str, str | None]], grouped: bool) -> re.Pattern[str]:
+    """Wordings (longest first, each with a group name or None) -> one search pattern.
+
+    Matches what ``_plain_pattern`` matches (the same alternatives tried in the same order: the
+    same spans and ``lastgroup``), but starts with a plain character class, the characters any
+    wording can start with, so the regex engine skips every other position in C instead of trying
+    the alternatives there (3-5x faster on a page). That first character is consumed by the class;
+    the word-start test, the first-character lookahead and the wording's first letter are checked
+    behind it, case-insensitively like the rest. ``grouped``: alternatives grouped by their first
+    characters (the label pattern); otherwise in the given order (markers).
+    """
+    branches: list[tuple[str, list[str]]] = []
+    for wording, group in wordings:
+        tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
+        head = tokens[0] if tokens else ""
+        if head == "#":
+            first, rest_head = "#", ""
+        elif head[:1].isascii() and head[:1].isalnum():
+            first, rest_head = _token_pattern(head[0]), _token_pattern(head[1:])
+        else:  # no word, or an optional first character (an apostrophe): no class to start with
+            return re.compile(_plain_pattern(wordings, grouped), re.IGNORECASE)
+        body = r"[^A-Za-z0-9\n]*".join([rest_head, *(_token_pattern(t) for t in tokens[1:])])
+        body += r"(?![A-Za-z0-9_])[ \t]*[.:#)]*"
+        alt = f"(?<={first})" + (f"(?P<{group}>{body})" if group else body)
+        fc = _first_chars(wording)
+        same = [alts for key, alts in branches if key == fc] if grouped else \
+            [branches[-1][1]] if branches and branches[-1][0] == fc else []
+        if same:
+            same[0].append(alt)
+        else:
+            branches.append((fc, [alt]))
+    lead_rx = re.compile("[" + "".join(fc for fc, _ in branches) + "]", re.IGNORECASE)
+    lead = "".join(re.escape(c) for c in _LEAD_CANDIDATES if lead_rx.fullmatch(c))
+    alternation = "|".join(f"(?<=[{fc}])(?:{'|'.join(alts)})" for fc, alts in branches)
+    return re.compile(f"[{lead}](?i:(?<![A-Za-z0-9][\\s\\S])(?:{alternation}))")
+
+
+def _plain_pattern(wordings: list[tuple[str, str | None]], grouped: bool) -> str:
+    """The straightforward pattern _compile_alternatives is equivalent to (for re.IGNORECASE)."""
+    if not grouped:
+        return _WORD_START + "(?:" + "|".join(wording_pattern(w) for w, _ in wordings) + ")"
+    by_first: dict[str, list[str]] = {}
+    for wording, group in wordings:
+        by_first.setdefault(_first_chars(wording), []).append(f"(?P<{group}>{wording_pattern(wording)})")
+    return _WORD_START + "(?:" + "|".join(f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()) \
+        + ")"
+
+
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
     """Read and compile a vocabulary file (default: the packaged vocabulary.toml)."""
     return _load_vocabulary(str(path or VOCABULARY_PATH))
@@ -154,22 +208,12 @@ def _load_vocabulary(path: str) -> Vocabulary:
         entries.extend((name, w) for w in fs.labels)
     # Longest wording first, so "Total Amount Due" beats "Amount Due" where both match.
     entries.sort(key=lambda e: -len(e[1]))
-    # Grouped by first character behind a lookahead: a position that cannot start any label is
-    # rejected after one test instead of one per wording (5x faster on a page).
-    by_first: dict[str, list[str]] = {}
-    groups = {}
-    for i, (name, wording) in enumerate(entries):
-        g = f"g{i}"
-        groups[g] = (name, wording)
-        by_first.setdefault(_first_chars(wording), []).append(f"(?P<{g}>{wording_pattern(wording)})")
-    label_re = re.compile(
-        _WORD_START + "(?:" + "|".join(f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items())
-        + ")", re.IGNORECASE)
+    groups = {f"g{i}": e for i, e in enumerate(entries)}
+    label_re = _compile_alternatives([(w, f"g{i}") for i, (_, w) in enumerate(entries)], grouped=True)
     markers = {}
     for name, wordings in raw.get("markers", {}).items():
         ws = sorted(wordings, key=len, reverse=True)
-        markers[name] = re.compile(_WORD_START + "(?:" + "|".join(wording_pattern(w) for w in ws) + ")",
-                                   re.IGNORECASE)
+        markers[name] = _compile_alternatives([(w, None) for w in ws], grouped=False)
     return Vocabulary(fields, tuple(raw["date_formats"]), tuple(raw["month_formats"]), label_re,
                       groups, markers)
 
