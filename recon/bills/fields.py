@@ -98,6 +98,12 @@ class Vocabulary:
     label_re: re.Pattern[str]
     label_of_group: dict[str, tuple[str, str]]    # regex group -> (field, wording)
     markers: dict[str, re.Pattern[str]]
+    # (first word, pattern) per first word of the wordings, in canonical form (_CANON; no word a
+    # prefix of another): a label (marker) can only match where one of these words starts, and
+    # there only its pattern, the full pattern less the wordings with another first word, can
+    # match. None: search every position with the full pattern.
+    label_starts: Starts | None = None
+    marker_starts: dict[str, Starts | None] = field(default_factory=dict)
 
 
 _OCR_LETTER = {"o": "[o0]", "l": "[l1i|]", "i": "[i1l|]"}
@@ -143,6 +149,67 @@ _NON_ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
 _LEAD_CANDIDATES = "".join(map(chr, range(128))) + _NON_ASCII_FOLDS
 
 
+def _canon_table() -> dict[int, str]:
+    """Case folded and OCR look-alikes merged, for ASCII and the non-ASCII case folds."""
+    table: dict[int, str] = {}
+    for c in map(chr, range(128)):
+        low = c.lower()
+        if low in _OCR_LETTER or c in "01|":
+            low = "o" if low in "o0" else "l"
+        table[ord(c)] = low
+    for c in _NON_ASCII_FOLDS:
+        (letter,) = {table[ord(a)] for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, c, re.IGNORECASE)}
+        table[ord(c)] = letter
+    return table
+
+
+# Text -> canonical text: a character the pattern of a wording's letter (or digit) matches maps to
+# what that letter maps to, so a wording's first word is a plain substring wherever the wording
+# matches (tests/bills/test_fields_regex.py checks this for every character of the vocabulary).
+_CANON = _canon_table()
+
+
+Starts = tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _first_word(wording: str) -> str | None:
+    """A wording's first word up to any apostrophe, canonical; None when it does not start the wording."""
+    tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
+    if not tokens or not (tokens[0] == "#" or tokens[0][0].isalnum()) or wording.lstrip()[0] != tokens[0][0]:
+        return None
+    return re.split("['\u2019]", tokens[0])[0].translate(_CANON)
+
+
+def _starts(wordings: list[tuple[str, str | None]], grouped: bool) -> Starts | None:
+    """(first word, pattern) pairs for Vocabulary.label_starts / marker_starts; see there."""
+    firsts = [_first_word(w) for w, _ in wordings]
+    if any(f is None for f in firsts):
+        return None
+    words = set(firsts)
+    words = {w for w in words if not any(o != w and w.startswith(o) for o in words)}  # type: ignore[union-attr]
+    out = []
+    for word in sorted(words):  # type: ignore[type-var]
+        keep = {w for (w, _), f in zip(wordings, firsts, strict=True) if f.startswith(word)}  # type: ignore[union-attr]
+        out.append((word, re.compile(_plain_pattern(wordings, grouped, keep), re.IGNORECASE)))
+    return tuple(out)
+
+
+def _candidates(canon: str, starts: Starts) -> list[tuple[int, re.Pattern[str]]]:
+    """(position, pattern) wherever one of the first words starts in ``canon``, by position."""
+    out = []
+    for word, rx in starts:
+        k = canon.find(word)
+        while k >= 0:
+            out.append((k, rx))
+            k = canon.find(word, k + 1)
+    out.sort(key=_position)
+    return out
+
+
+def _position(c: tuple[int, re.Pattern[str]]) -> int:
+    return c[0]
+
+
 def _compile_alternatives(wordings: list[tuple[str, str | None]], grouped: bool) -> re.Pattern[str]:
     """Wordings (longest first, each with a group name or None) -> one search pattern.
 
@@ -180,15 +247,21 @@ def _compile_alternatives(wordings: list[tuple[str, str | None]], grouped: bool)
     return re.compile(f"[{lead}](?i:(?<![A-Za-z0-9][\\s\\S])(?:{alternation}))")
 
 
-def _plain_pattern(wordings: list[tuple[str, str | None]], grouped: bool) -> str:
-    """The straightforward pattern _compile_alternatives is equivalent to (for re.IGNORECASE)."""
+def _plain_pattern(wordings: list[tuple[str, str | None]], grouped: bool, keep: set[str] | None = None) -> str:
+    """The straightforward pattern _compile_alternatives is equivalent to (for re.IGNORECASE).
+
+    ``keep``: only these wordings, where they would be in the pattern of them all (same order).
+    """
     if not grouped:
-        return _WORD_START + "(?:" + "|".join(wording_pattern(w) for w, _ in wordings) + ")"
+        return _WORD_START + "(?:" + "|".join(wording_pattern(w) for w, _ in wordings
+                                              if keep is None or w in keep) + ")"
     by_first: dict[str, list[str]] = {}
     for wording, group in wordings:
-        by_first.setdefault(_first_chars(wording), []).append(f"(?P<{group}>{wording_pattern(wording)})")
-    return _WORD_START + "(?:" + "|".join(f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()) \
-        + ")"
+        alts = by_first.setdefault(_first_chars(wording), [])
+        if keep is None or wording in keep:
+            alts.append(f"(?P<{group}>{wording_pattern(wording)})")
+    return _WORD_START + "(?:" + "|".join(f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()
+                                          if alts) + ")"
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
@@ -214,8 +287,13 @@ def _load_vocabulary(path: str) -> Vocabulary:
     for name, wordings in raw.get("markers", {}).items():
         ws = sorted(wordings, key=len, reverse=True)
         markers[name] = _compile_alternatives([(w, None) for w in ws], grouped=False)
+    marker_starts = {}
+    for name, wordings in raw.get("markers", {}).items():
+        ws = sorted(wordings, key=len, reverse=True)
+        marker_starts[name] = _starts([(w, None) for w in ws], grouped=False)
     return Vocabulary(fields, tuple(raw["date_formats"]), tuple(raw["month_formats"]), label_re,
-                      groups, markers)
+                      groups, markers, _starts([(w, f"g{i}") for i, (_, w) in enumerate(entries)], grouped=True),
+                      marker_starts)
 
 
 # ---------------------------------------------------------------- value parsers
@@ -358,13 +436,53 @@ def _labels_in(line: str, vocab: Vocabulary) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def _segment(i: int, line: str, vocab: Vocabulary, found: Found) -> list[tuple[str, str, int, int]]:
+def _labels_by_line(texts: list[str], joined: str, canon: str, starts: list[int],
+                    vocab: Vocabulary) -> list[list[tuple[int, int, str, str]]]:
+    """_labels_in for every line, from one pass over the page: the label pattern is tried only
+    where a wording's first word starts (finditer's matches, found the way finditer finds them:
+    leftmost first, the next one from the end of the last)."""
+    out: list[list[tuple[int, int, str, str]]] = [[] for _ in texts]
+    of_group = vocab.label_of_group
+    end = 0
+    line = 0
+    for k, rx in _candidates(canon, vocab.label_starts):  # type: ignore[arg-type]
+        if k < end:
+            continue
+        m = rx.match(joined, k)
+        if m is None:
+            continue
+        end = m.end()
+        while starts[line + 1] <= k:
+            line += 1
+        base = starts[line]
+        out[line].append((k - base, end - base, of_group[m.lastgroup][0], m.group(0).strip()))  # type: ignore[index]
+    return out
+
+
+def _marker_lines(rx: re.Pattern[str], words: Starts | None, joined: str, canon: str,
+                  starts: list[int]) -> list[int]:
+    """Indexes of the lines where ``rx`` matches (it never matches across lines)."""
+    if words is None:
+        return sorted({bisect.bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)})
+    at: list[int] = []
+    for k, sub in _candidates(canon, words):
+        if sub.match(joined, k):
+            line = bisect.bisect_right(starts, k) - 1
+            if not at or at[-1] != line:
+                at.append(line)
+    return at
+
+
+def _segment(i: int, line: str, vocab: Vocabulary, found: Found,
+             labels: list[tuple[int, int, str, str]] | None = None) -> list[tuple[str, str, int, int]]:
     """Accepted labels of one line, as (field, label text, value start); hits recorded on the way.
 
     Right to left: a label counts when the text up to the next counted label parses for its type,
-    or is empty; otherwise its words belong to the value before it.
+    or is empty; otherwise its words belong to the value before it. ``labels``: the line's
+    _labels_in when already known.
     """
-    labels = _labels_in(line, vocab)
+    if labels is None:
+        labels = _labels_in(line, vocab)
     accepted: list[tuple[int, int, str, str]] = []
     hits: list[Hit] = []
     end = len(line)
@@ -418,13 +536,19 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
     vocab = vocab or load_vocabulary()
     found = Found()
     texts = [ln.text for ln in lines]
-    # Markers: one search per marker over the whole text (not one per line), mapped back to lines.
+    # Markers and labels: searched over the whole text (not line by line), mapped back to lines;
+    # tried only where a wording's first word starts (in the canonical text) when that is known.
     joined = "\n".join(texts)
     starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    canon = joined.translate(_CANON)
+    one_line_each = joined.count("\n") == len(texts) - 1 if texts else True
     for mname, rx in vocab.markers.items():
-        at = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)})
+        at = _marker_lines(rx, vocab.marker_starts.get(mname) if one_line_each else None, joined, canon,
+                           starts)
         if at:
             found.markers[mname] = at
+    by_line = _labels_by_line(texts, joined, canon, starts, vocab) \
+        if one_line_each and vocab.label_starts is not None else None
     items_at = set(found.markers.get("payment_items_header", ()))
     pending: list[tuple[str, str]] = []     # labels with empty values on the previous line
     i = 0
@@ -435,7 +559,7 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
             pending = []
             continue
         before = found.n_hits
-        accepted = _segment(i, t, vocab, found)
+        accepted = _segment(i, t, vocab, found, by_line[i] if by_line is not None else None)
         after = found.n_hits
         starts_with_label = bool(accepted) and not t[: accepted[0][3]].strip()
         if pending and not starts_with_label:

@@ -91,3 +91,35 @@ def test_fast_patterns_match_what_the_plain_patterns_match(lines: bool) -> None:
     for name, fast, plain in _pairs():
         for t in texts:
             assert _matches(fast, t) == _matches(plain, t), (name, t)
+
+
+def test_canonical_text_keeps_every_character_a_wording_letter_matches() -> None:
+    with open(VOCABULARY_PATH, "rb") as fh:
+        raw = tomllib.load(fh)
+    wordings = [w for spec in raw["fields"].values() for w in spec["labels"]]
+    wordings += [w for ws in raw["markers"].values() for w in ws]
+    letters = {c for w in wordings for c in w if c.isascii() and c.isalnum()} | {"#"}
+    for c in sorted(letters):
+        rx = re.compile(fields._token_pattern(c), re.IGNORECASE)
+        for x in fields._LEAD_CANDIDATES:
+            if rx.fullmatch(x):
+                assert x.translate(fields._CANON) == c.translate(fields._CANON), (c, x)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 40])
+def test_labels_and_markers_by_first_word_equal_the_line_by_line_search(chunk: int) -> None:
+    vocab = load_vocabulary()
+    assert vocab.label_starts is not None and all(vocab.marker_starts.values())
+    lines = [ln for t in _texts() for ln in t.split("\n")]
+    for i in range(0, len(lines), chunk):
+        texts = lines[i:i + chunk]
+        joined = "\n".join(texts)
+        starts = [0]
+        for t in texts:
+            starts.append(starts[-1] + len(t) + 1)
+        canon = joined.translate(fields._CANON)
+        assert fields._labels_by_line(texts, joined, canon, starts, vocab) == \
+            [fields._labels_in(t, vocab) for t in texts], texts
+        for name, rx in vocab.markers.items():
+            assert fields._marker_lines(rx, vocab.marker_starts[name], joined, canon, starts) == \
+                fields._marker_lines(rx, None, joined, canon, starts), (name, texts)
