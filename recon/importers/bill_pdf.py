@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from recon.bills.fields import Found, Hit, Line, Vocabulary, find_fields, load_vocabulary
+from recon.bills.fields import Found, Hit, Line, Vocabulary, _new_line, find_fields, load_vocabulary
 from recon.bills.validate import OCR_CONFIDENCE_MIN, low_confidence, validate_bill
 from recon.cache import ParseCache, bytes_key
 from recon.dates import coverage_month_for_bill, parse_month
@@ -148,7 +148,7 @@ class BillPdfImporter:
                 except pdfium.PdfiumError as exc:
                     raise ParseError(f"{CORRUPT}: page {i + 1}: {exc}", path=display, page=i + 1) from exc
                 if len("".join(text.split())) >= MIN_TEXT_CHARS:
-                    lines = [Line(t.rstrip(), i + 1) for t in text.replace("\r\n", "\n").split("\n")
+                    lines = [_new_line(t.rstrip(), i + 1) for t in text.replace("\r\n", "\n").split("\n")
                              if t.strip()]
                     pages.append(PageText(i + 1, lines))
                 elif self.ocr:
@@ -419,6 +419,8 @@ def _build_bill(g: _BillPages, display: str) -> Bill:
 def _replace_warnings(bill: Bill, warnings: tuple[str, ...]) -> Bill:
     from dataclasses import replace
 
+    if warnings == bill.warnings:   # none (the usual case): the same bill, without a copy
+        return bill
     return replace(bill, warnings=warnings)
 
 
