@@ -5,14 +5,19 @@ layouts, plus one merged file of N pages). Output: figures printed to stdout:
   * cold: extraction (pypdfium2) + field finding + validation per one-page file, median and p90 ms;
   * warm: the same files again through a warm ParseCache (hash + cached text + fields);
   * merged: one N-page file, total ms / pages;
+  * paired: --runs interleaved runs over the files of --bills DIR (default: the N rendered files)
+    of BillPdfImporter().extract per file against the floor of scripts/bench.py's bench_bills
+    (pypdfium2 alone: PdfDocument(bytes), get_textpage().get_text_range() per page): median
+    ms/page of each and the median of the run-by-run ratio;
   * ocr (with --ocr): seconds for one scanned page.
 Goal: <= 3 ms/page for text bills.
 
-Usage: python scripts/bench_bills.py [--pages 200] [--ocr]
+Usage: python scripts/bench_bills.py [--pages 200] [--bills DIR] [--runs 9] [--ocr]
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import tempfile
@@ -58,9 +63,39 @@ def timed(imp: BillPdfImporter, files: list[Path]) -> list[float]:
     return out
 
 
+def paired(files: list[Path], runs: int) -> tuple[float, float, float]:
+    """(recon ms/page, floor ms/page, median recon/floor ratio) over ``runs`` interleaved runs."""
+    import pypdfium2 as pdfium
+
+    def recon() -> None:
+        imp = BillPdfImporter()
+        for f in files:
+            imp.extract(f, f.name)
+
+    def floor() -> None:
+        for f in files:
+            doc = pdfium.PdfDocument(f.read_bytes())
+            for page in doc:
+                page.get_textpage().get_text_range()
+
+    tr: list[float] = []
+    tf: list[float] = []
+    for _ in range(runs):
+        for fn, out in ((recon, tr), (floor, tf)):
+            gc.collect()
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+    pages = len(files)
+    return (statistics.median(tr) / pages * 1000, statistics.median(tf) / pages * 1000,
+            statistics.median(a / b for a, b in zip(tr, tf, strict=True)))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=200, help="text bill pages to render (default 200)")
+    ap.add_argument("--bills", type=Path, help="one-page bill PDFs for the paired runs (default: the rendered ones)")
+    ap.add_argument("--runs", type=int, default=9, help="interleaved paired runs against the floor (default 9)")
     ap.add_argument("--ocr", action="store_true", help="also time one scanned page through OCR")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,6 +126,10 @@ def main() -> None:
         print(f"  merged file of {args.pages} pages: {merged_ms / args.pages:.2f} ms/page")
         verdict = "met" if statistics.median(cold) <= GOAL_MS else "NOT met"
         print(f"  goal <= {GOAL_MS} ms/page (cold median): {verdict}")
+        pfiles = sorted(args.bills.glob("*.pdf")) if args.bills else files
+        ms, floor_ms, ratio = paired(pfiles, args.runs)
+        print(f"  paired, {args.runs} runs over {len(pfiles)} files: recon {ms:.2f} ms/page, floor (pypdfium2 "
+              f"text only) {floor_ms:.2f} ms/page, ratio {ratio:.2f}x")
         if args.ocr:
             scan = root / "scan.pdf"
             write_bill_pdf(scan, [sample_bill(1)], layout="2024", scanned=True)
