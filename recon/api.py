@@ -3,7 +3,7 @@ match, check). The one place where per-file errors are caught (see `_reading`)."
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -102,6 +102,11 @@ def run(paths: list[Path], as_of: date, config: Config | None = None, strict: bo
     return reconcile(read, as_of, config)
 
 
+def _last_date(records: Sequence[BankRecord]) -> date:
+    dates = getattr(records, "dates", None)   # RecordColumns: the column, without building records
+    return max(dates) if dates is not None else max(r.date for r in records)
+
+
 def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, config: Config) -> RunResult:
     """Everything after reading: pure function of the imported data."""
     with gc_paused():   # millions of acyclic objects at organisation scale: see gc_paused
@@ -110,7 +115,7 @@ def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, 
 
 def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, config: Config) -> RunResult:
     read = sorted(read, key=lambda x: x[0].path)
-    bank_files: list[list[BankRecord]] = []
+    bank_files: list[Sequence[BankRecord]] = []
     checks: list[CheckEntry] = []
     bills: list[Bill] = []
     balances: list[StatementBalance] = []
@@ -118,12 +123,14 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
         if res is None:
             continue
         if res.records:
-            bank_files.append(list(res.records))
+            bank_files.append(res.records)   # a tuple, or RecordColumns (built on demand)
         checks.extend(res.checks)
         bills.extend(res.bills)
         balances.extend(res.balances)
     not_connector = {o.transaction for o in config.overrides if o.kind == "not_connector"}
+    last_bank = max((_last_date(f) for f in bank_files), default=None)
     norm = normalize(bank_files, checks, bills, config)
+    del bank_files   # only the Connector's records live on (in the transactions' sources)
     txs = [t for t in norm.transactions if t.id not in not_connector]
     notes = list(norm.notes)
     for o in config.overrides:
@@ -136,7 +143,6 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
             notes.append(f"override: link of {o.transaction} ignored - no such transaction in this run")
     refs = bill_id_for(bills)
     m = match(txs, refs, config)
-    last_bank = max((r.date for f in bank_files for r in f), default=None)
     ctx = CheckContext(as_of=as_of, config=config, transactions=tuple(txs), bills=tuple(refs), match=m,
                        uncashed_checks=norm.uncashed_checks, bank_last_date=last_bank)
     findings = run_checks(ctx)

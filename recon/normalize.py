@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -174,18 +175,13 @@ def _compatible(a: BankRecord, b: BankRecord, cn_a: str | None, cn_b: str | None
     return fuzz.token_set_ratio(ta, tb, processor=utils.default_process, score_cutoff=80) > 0
 
 
-def merge_records(files: list[list[BankRecord]], keep: dict[int, tuple[Verdict | None, str | None]]
-                  ) -> list[_Pending]:
-    """Merge records (already filtered) across exports; files must be in path order."""
+def merge_records(files: list[list[tuple[BankRecord, Verdict | None, str | None]]]) -> list[_Pending]:
+    """Merge the kept records (record, verdict, check number) across exports, in path order."""
     merged: list[_Pending] = []
     by_key: dict[tuple[date, Decimal], list[_Pending]] = defaultdict(list)
-    for fi, recs in enumerate(files):
+    for fi, kept in enumerate(files):
         claimed: set[int] = set()
-        for r in recs:
-            info = keep.get(id(r))
-            if info is None:
-                continue
-            verdict, cn = info
+        for r, verdict, cn in kept:
             target = None
             for cand in by_key[(r.date, r.amount)]:
                 if id(cand) in claimed or any(f == fi for f, _ in cand.records):
@@ -239,7 +235,7 @@ def _is_connector_check(c: CheckEntry, clf: Classifier, bill_accounts: set[str])
     return None
 
 
-def normalize(files: list[list[BankRecord]], checks: list[CheckEntry], bills: list[Bill],
+def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], bills: list[Bill],
               config: Config) -> NormalizeResult:
     """Classify and merge. ``files`` holds each bank export's records, in path order."""
     clf = Classifier(config)
@@ -255,20 +251,25 @@ def normalize(files: list[list[BankRecord]], checks: list[CheckEntry], bills: li
             for m in re.finditer(r"(?:CHECK|CHK)\s*#?\s*(\d{1,8})", item.description.upper()):
                 bill_check_numbers.add(m.group(1).lstrip("0"))
 
-    keep: dict[int, tuple[Verdict | None, str | None]] = {}
+    # One pass over every record; only the kept ones stay referenced (a file's records may be built
+    # on demand, e.g. RecordColumns, so nothing here may rely on a record's identity across passes).
+    kept_files: list[list[tuple[BankRecord, Verdict | None, str | None]]] = []
     for recs in files:
+        kept: list[tuple[BankRecord, Verdict | None, str | None]] = []
         for r in recs:
             cn = _check_number(r)
             if cn is not None and r.amount < 0:
-                keep[id(r)] = (None, cn)
+                kept.append((r, None, cn))
                 continue
             v = clf.classify(r.description)
             if v.level in ("full", "cut", "weak", "alias"):
-                keep[id(r)] = (v, None)
+                kept.append((r, v, None))
             elif v.level == "negative" and "COMMONWEALTH HEA" in norm_text(r.description):
                 notes.append(f"{r.source.path}:{r.source.line or r.source.fitid}: "
                              f"{v.reason}; not counted as a Connector payment")
-    pending = merge_records(files, keep)
+        kept_files.append(kept)
+    pending = merge_records(kept_files)
+    del kept_files
 
     # Tie checks to the Connector via the register (or the bill's itemised payments).
     used_register: set[int] = set()
