@@ -57,19 +57,17 @@ def bill_id_for(bills: list[Bill]) -> list[BillRef]:
 class BillState:
     """A bill's running state during matching: compared by identity, never by value."""
 
-    __slots__ = ("ref", "charge", "remaining", "paid_on_time", "paid_late")
+    __slots__ = ("ref", "bill", "id", "charge", "remaining", "paid_on_time", "paid_late")
 
     def __init__(self, ref: BillRef, charge: Decimal, remaining: Decimal,
                  paid_on_time: Decimal = ZERO, paid_late: Decimal = ZERO) -> None:
         self.ref = ref
+        self.bill = ref.bill       # ref's, kept at hand for the allocation loop
+        self.id = ref.id
         self.charge = charge
         self.remaining = remaining
         self.paid_on_time = paid_on_time
         self.paid_late = paid_late
-
-    @property
-    def bill(self) -> Bill:
-        return self.ref.bill
 
     def __repr__(self) -> str:
         return (f"BillState({self.ref.id}, charge={self.charge}, remaining={self.remaining}, "
@@ -272,45 +270,48 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
     # account and fits inside that account's oldest open, issued bill. `first_open[a]` indexes the
     # first of the account's bills with something left to pay (remaining never goes up here).
     first_open: dict[str, int] = dict.fromkeys(accounts, 0)
-    hint_why: dict[tuple[str, bool], str] = {}
-    conf_memo: dict[tuple[str, str, bool], float] = {}
-    reason_memo: dict[str, str] = {}
-    new_alloc = _new_allocation
+    memo: dict[tuple[str, bool, str], tuple[str, float]] = {}  # -> (reason, confidence)
+    skip_ids = returned_ids | overrides_link.keys()
+    ends = {a for a, end in plan_end.items() if end}
+    new_alloc, add_alloc = _new_allocation, allocations.append
+    neg: dict[Decimal, Decimal] = {}
 
     for t in payments:
         hint = t.billing_account_hint
-        if (fast and hint is not None and hint in account_set and not plan_ended(hint, t.date)
-                and t.date_written is None and t.id not in returned_ids and t.id not in overrides_link):
+        if (fast and hint in account_set and t.date_written is None
+                and (hint not in ends or not plan_ended(hint, t.date))
+                and (not skip_ids or t.id not in skip_ids)):
             lst = by_account[hint]
             i = first_open[hint]
             n = len(lst)
             while i < n and lst[i].remaining <= 0:
                 i += 1
             first_open[hint] = i
-            amount = -t.amount
             if i < n:
                 s = lst[i]
-                b = s.ref.bill
+                b = s.bill
                 d = t.date
-                if s.remaining >= amount and b.bill_date <= d + slack and (
-                        d <= b.due_date or autopay_expected(t, b, config)):
+                ta = t.amount
+                amount = neg.get(ta)
+                if amount is None:
+                    amount = neg[ta] = -ta
+                if s.remaining >= amount and (b.bill_date <= d if not slack else b.bill_date <= d + slack) \
+                        and (d <= b.due_date or autopay_expected(t, b, config)):
                     # == _hint_choice + FIFO over one bill + _give(on time), step for step
-                    key = (hint, bool(t.check_number))
-                    why = hint_why.get(key)
-                    if why is None:
-                        why = hint_why[key] = _hint_choice(t, amount)[2]
-                    ck = (t.classified_by, why, False)
-                    conf = conf_memo.get(ck)
-                    if conf is None:
-                        conf = conf_memo[ck] = round(_confidence(t, s, why, False), 2)
-                    reason = reason_memo.get(why)
-                    if reason is None:
-                        reason = reason_memo[why] = why + "; on time"
-                    s.remaining -= amount
-                    s.paid_on_time += amount
-                    allocations.append(new_alloc(t.id, s.ref.id, amount, conf, reason, False))
-                    account_of.setdefault(t.id, hint)
-                    last_paid[hint].append((t, s.ref.id))
+                    key = (hint, not t.check_number, t.classified_by)
+                    got = memo.get(key)
+                    if got is None:
+                        why = _hint_choice(t, amount)[2]
+                        got = memo[key] = (why + "; on time", round(_confidence(t, s, why, False), 2))
+                    # Results share one object per value (900k draws: most leave 0 and pay a share).
+                    left = s.remaining - amount
+                    s.remaining = left if left else ZERO
+                    s.paid_on_time = amount if s.paid_on_time is ZERO else s.paid_on_time + amount
+                    tid = t.id
+                    add_alloc(new_alloc(tid, s.id, amount, got[1], got[0], False))
+                    if tid not in account_of:
+                        account_of[tid] = hint
+                    last_paid[hint].append((t, s.id))
                     continue
         plan_and_give(t)
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from recon import payees
 from recon.ach import parse_ach
 from recon.config import Config
-from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction
+from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction, fast_constructor
 
 _NEG = re.compile("|".join(payees.NEGATIVE))
 _FULL = re.compile("|".join(payees.STRONG_FULL))
@@ -31,6 +31,7 @@ _CHECK_DESC = re.compile(r"^(?:CHECK|CHK|CHQ)\s*#?\s*(\d{1,8})\b")
 _BILLING_ACCT = re.compile(r"(?<!\d)7\d{8}(?!\d)")
 _SPACES = re.compile(r"\s+")
 _FOLD_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_new_transaction = fast_constructor(Transaction)
 
 
 def norm_text(s: str) -> str:
@@ -204,11 +205,15 @@ def _bill_amounts(bills: list[Bill]) -> set[Decimal]:
     """Amounts a real Connector payment plausibly has: amounts due, charges, sums per cycle, items."""
     out: set[Decimal] = set()
     by_date: dict[date, list[Decimal]] = defaultdict(list)
+    seen: set[tuple] = set()   # an organisation's bills repeat a few money shapes many times
     for b in bills:
-        for v in (b.amount_due, b.current_charges, b.premium and b.subsidy is not None and
-                  (b.premium - (b.subsidy or 0))):
-            if isinstance(v, Decimal) and v > 0:
-                out.add(v)
+        shape = (b.amount_due, b.current_charges, b.premium, b.tax_credit, b.state_subsidy)
+        if shape not in seen:
+            seen.add(shape)
+            for v in (b.amount_due, b.current_charges, b.premium and b.subsidy is not None and
+                      (b.premium - (b.subsidy or 0))):
+                if isinstance(v, Decimal) and v > 0:
+                    out.add(v)
         if b.amount_due > 0:
             by_date[b.bill_date].append(b.amount_due)
         for item in b.payment_items:
@@ -302,6 +307,7 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
             if a and a.company_id:
                 good_ids.add(a.company_id)
     txs: list[tuple[_Pending, str]] = []
+    reasons: dict[str, str] = {}   # one string object per distinct wording (900k draws, a few texts)
     for p in candidates:
         r = p.first
         v = p.verdict
@@ -321,15 +327,18 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
                 reason += "; same ACH company id as corroborated Connector debits"
             else:
                 reason += "; name only (no bill amount fits)"
-        txs.append((p, reason))
+        txs.append((p, reasons.setdefault(reason, reason)))
 
     uncashed = tuple(c for c in checks if id(c) not in used_register
                      and _is_connector_check(c, clf, bill_accounts))
-    return NormalizeResult(transactions=tuple(_finish(txs, ach_of)), notes=tuple(sorted(set(notes))),
+    return NormalizeResult(transactions=tuple(_finish(txs, ach_of, {a: a for a in bill_accounts})), notes=tuple(sorted(set(notes))),
                            uncashed_checks=uncashed)
 
 
-def _finish(txs: list[tuple[_Pending, str]], ach_of: dict[int, AchFields | None]) -> list[Transaction]:
+def _finish(txs: list[tuple[_Pending, str]], ach_of: dict[int, AchFields | None],
+            accounts: dict[str, str]) -> list[Transaction]:
+    """Pending -> Transactions with their ids. ``accounts`` maps each billing account to its one
+    string object, shared by every hint that names it."""
     built: list[Transaction] = []
     for p, reason in txs:
         r = p.first
@@ -353,17 +362,37 @@ def _finish(txs: list[tuple[_Pending, str]], ach_of: dict[int, AchFields | None]
             check_number=p.check_number, account=account, ach=ach_of.get(id(p)),
             date_written=p.register.date_written if p.register else None,
             classified_by=reason, autopay=bool(_AUTOPAY.search(text)),
-            billing_account_hint=hint.group(0) if hint else None))
-    built.sort(key=lambda t: (t.date, t.amount, t.check_number or "", norm_text(t.description)))
+            billing_account_hint=accounts.get(hint.group(0), hint.group(0)) if hint else None))
+    # Order by (date, amount, check number, normalised description): sorted on the first three,
+    # then each tie group on the text, so only a group's texts are alive at once (900k at scale).
+    built.sort(key=lambda t: (t.date, t.amount, t.check_number or ""))
+    i, n = 0, len(built)
+    while i < n:
+        t = built[i]
+        j = i + 1
+        while j < n and built[j].date == t.date and built[j].amount == t.amount \
+                and (built[j].check_number or "") == (t.check_number or ""):
+            j += 1
+        if j - i > 1:
+            built[i:j] = sorted(built[i:j], key=lambda t: norm_text(t.description))
+        i = j
     counts: dict[tuple[date, Decimal], int] = defaultdict(int)
-    out = []
-    for t in built:
-        counts[(t.date, t.amount)] += 1
-        k = counts[(t.date, t.amount)]
-        cents = int(abs(t.amount) * 100)
+    cents_of: dict[Decimal, int] = {}
+    for i, t in enumerate(built):
+        key = (t.date, t.amount)
+        k = counts[key] = counts[key] + 1
+        cents = cents_of.get(t.amount)
+        if cents is None:
+            cents = cents_of[t.amount] = int(abs(t.amount) * 100)
         tid = f"t{t.date:%Y%m%d}-{'c' if t.amount > 0 else ''}{cents}-{k}"
-        out.append(replace(t, id=tid))
-    return out
+        built[i] = _with_id(t, tid)   # in place: the id-less one is freed at once
+    return built
+
+
+def _with_id(t: Transaction, tid: str) -> Transaction:
+    return _new_transaction(tid, t.date, t.amount, t.description, t.role, t.sources, t.check_number,
+                            t.account, t.ach, t.date_written, t.classified_by, t.autopay,
+                            t.billing_account_hint)
 
 
 def _source_key(s: Source) -> tuple[str, int, str]:

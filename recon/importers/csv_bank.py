@@ -1010,9 +1010,9 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
             if bv:
                 # Only the first and last running balances are kept (a statement's two ends, for a
                 # check against the summed rows); parsing them all cost a third of the import.
-                if first_balance is None:
-                    first_balance = (src, d, bv)
                 last_balance = (src, d, bv)
+                if first_balance is None:
+                    first_balance = last_balance
     for end in ((first_balance, last_balance) if last_balance is not first_balance else (first_balance,)):
         if end is None:
             continue

@@ -247,9 +247,8 @@ def read_columns(data: bytes, rows: Rows, lay: Layout, display: str) -> ImportRe
     if lay.balance_col is not None:
         has = np.flatnonzero(pc.not_equal(table.column(lay.balance_col), "").to_numpy(zero_copy_only=False))
         if len(has):
-            # read_records builds its first and last (src, date, cell) tuples separately, so its
-            # ``last is not first`` test always holds: one row with a balance is kept twice.
-            ends = (int(has[0]), int(has[-1]))
+            # the statement's two ends; a single row with a balance is one end, kept once
+            ends = (int(has[0]), int(has[-1])) if len(has) > 1 else (int(has[0]),)
             bcol = table.column(lay.balance_col)
             for i in ends:
                 bv = bcol[i].as_py()

@@ -312,3 +312,17 @@ def test_account_kept_from_column(tmp_path):
     res = read(tmp_path, "Account Number,Transaction Description,Transaction Date,Transaction Type,"
                          "Transaction Amount,Balance\n1234,Deposit,10/05/26,Credit,500.00,10500.00\n")
     assert res.records[0].account == "1234" and res.records[0].date == date(2026, 10, 5)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_running_balance_ends_each_kept_once(tmp_path, fast):
+    head = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+    one = head + "DEBIT,03/02/2026,COMMONWEALTH HEA,-412.00,ACH_DEBIT,1588.00,,\n" \
+                 "DEBIT,03/03/2026,A SHOP,-1.00,DEBIT_CARD,,,\n"
+    res = CsvBankImporter(fast=fast).extract(write(tmp_path, one), "one.csv")
+    assert (type(res.records).__name__ == "RecordColumns") == fast   # the path under test was taken
+    assert [(b.source.line, b.amount) for b in res.balances] == [(2, Decimal("1588.00"))]
+    two = head + "DEBIT,03/02/2026,COMMONWEALTH HEA,-412.00,ACH_DEBIT,1588.00,,\n" \
+                 "DEBIT,03/03/2026,A SHOP,-1.00,DEBIT_CARD,1587.00,,\n"
+    res = CsvBankImporter(fast=fast).extract(write(tmp_path, two, "two.csv"), "two.csv")
+    assert [(b.source.line, b.amount) for b in res.balances] == [(2, Decimal("1588.00")), (3, Decimal("1587.00"))]

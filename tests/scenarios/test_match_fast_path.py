@@ -89,3 +89,14 @@ def test_the_fast_path_takes_the_plain_autopay_draws():
     assert [a.bill_id for a in m.allocations] == [f"b-712345678-2026-{k + 2:02d}" for k in range(5)]
     assert {a.reason for a in m.allocations} == {"description names billing account 712345678; on time"}
     assert all(a.amount == Decimal("412.00") for a in m.allocations) and not m.unmatched
+
+
+def test_normalize_sets_the_id_on_an_equal_copy():
+    from dataclasses import fields, replace
+
+    from recon.normalize import _with_id
+
+    t = _transactions([(3, "412.00", "712345678", "check")])[0]
+    full = replace(t, account="****1234", role="payment", autopay=True)
+    assert all(getattr(full, f.name) not in (None, "", False) or f.name in ("ach",) for f in fields(full))
+    assert _with_id(full, "t-x") == replace(full, id="t-x")
