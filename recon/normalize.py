@@ -138,7 +138,7 @@ def last4(account: str | None) -> str | None:
     return (digits or account)[-4:]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """A transaction being assembled from one or more records."""
 
@@ -146,6 +146,8 @@ class _Pending:
     verdict: Verdict | None = None
     check_number: str | None = None
     register: CheckEntry | None = None
+    ach: AchFields | None = None
+    reason: str = ""
 
     @property
     def first(self) -> BankRecord:
@@ -179,12 +181,16 @@ def _compatible(a: BankRecord, b: BankRecord, cn_a: str | None, cn_b: str | None
 def merge_records(files: list[list[tuple[BankRecord, Verdict | None, str | None]]]) -> list[_Pending]:
     """Merge the kept records (record, verdict, check number) across exports, in path order."""
     merged: list[_Pending] = []
-    by_key: dict[tuple[date, Decimal], list[_Pending]] = defaultdict(list)
-    for fi, kept in enumerate(files):
+    # (date, amount) -> the one pending with that key, or a list once there are several
+    by_key: dict[tuple[date, Decimal], _Pending | list[_Pending]] = {}
+    for fi in range(len(files)):
+        kept, files[fi] = files[fi], []     # each file's list is let go once merged
         claimed: set[int] = set()
         for r, verdict, cn in kept:
             target = None
-            for cand in by_key[(r.date, r.amount)]:
+            key = (r.date, r.amount)
+            got = by_key.get(key)
+            for cand in () if got is None else got if isinstance(got, list) else (got,):
                 if id(cand) in claimed or any(f == fi for f, _ in cand.records):
                     continue
                 if _compatible(cand.first, r, cand.check_number, cn):
@@ -193,7 +199,12 @@ def merge_records(files: list[list[tuple[BankRecord, Verdict | None, str | None]
             if target is None:
                 target = _Pending(verdict=verdict, check_number=cn)
                 merged.append(target)
-                by_key[(r.date, r.amount)].append(target)
+                if got is None:
+                    by_key[key] = target
+                elif isinstance(got, list):
+                    got.append(target)
+                else:
+                    by_key[key] = [got, target]
             elif verdict is not None and (target.verdict is None or target.verdict.level == "none"):
                 target.verdict = verdict
             target.records.append((fi, r))
@@ -297,23 +308,22 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
 
     # Corroborate "cut"/"weak" names by amount and by the ACH company id of corroborated debits.
     amounts = _bill_amounts(bills)
-    ach_of: dict[int, AchFields | None] = {}
     for p in candidates:
-        ach_of[id(p)] = parse_ach(p.first.description)
+        p.ach = parse_ach(p.first.description)
     good_ids: set[str] = set()
     for p in candidates:
-        a = ach_of[id(p)]
+        a = p.ach
         if p.verdict and p.verdict.level in ("full", "alias") or (-p.first.amount in amounts):
             if a and a.company_id:
                 good_ids.add(a.company_id)
-    txs: list[tuple[_Pending, str]] = []
+    txs: list[_Pending] = []
     reasons: dict[str, str] = {}   # one string object per distinct wording (900k draws, a few texts)
     for p in candidates:
         r = p.first
         v = p.verdict
         assert v is not None
         reason = v.reason
-        a = ach_of[id(p)]
+        a = p.ach
         if v.level in ("cut", "weak"):
             amount_fits = abs(r.amount) in amounts
             if amount_fits:
@@ -327,22 +337,33 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
                 reason += "; same ACH company id as corroborated Connector debits"
             else:
                 reason += "; name only (no bill amount fits)"
-        txs.append((p, reasons.setdefault(reason, reason)))
+        p.reason = reasons.setdefault(reason, reason)
+        txs.append(p)
+    del pending, candidates     # txs holds the only references now: _finish lets each go once built
 
     uncashed = tuple(c for c in checks if id(c) not in used_register
                      and _is_connector_check(c, clf, bill_accounts))
-    return NormalizeResult(transactions=tuple(_finish(txs, ach_of, {a: a for a in bill_accounts})), notes=tuple(sorted(set(notes))),
-                           uncashed_checks=uncashed)
+    return NormalizeResult(transactions=tuple(_finish(txs, {a: a for a in bill_accounts})),
+                           notes=tuple(sorted(set(notes))), uncashed_checks=uncashed)
 
 
-def _finish(txs: list[tuple[_Pending, str]], ach_of: dict[int, AchFields | None],
-            accounts: dict[str, str]) -> list[Transaction]:
-    """Pending -> Transactions with their ids. ``accounts`` maps each billing account to its one
-    string object, shared by every hint that names it."""
+def _finish(txs: list[_Pending], accounts: dict[str, str]) -> list[Transaction]:
+    """Pending -> Transactions with their ids; empties ``txs`` as it goes (each pending and its
+    records are let go once built). ``accounts`` maps each billing account to its one string
+    object, shared by every hint that names it."""
     built: list[Transaction] = []
-    for p, reason in txs:
+    for i in range(len(txs)):
+        p, txs[i] = txs[i], None  # type: ignore[call-overload]
         r = p.first
-        sources = sorted({rec.source for _, rec in p.records}, key=_source_key)
+        if len(p.records) == 1:
+            sources = [r.source]
+            desc = r.description
+            account = r.account or None
+        else:
+            sources = sorted({rec.source for _, rec in p.records}, key=_source_key)
+            # Prefer the longest description seen (CSV keeps what OFX NAME cuts at 32 characters).
+            desc = max((rec.description for _, rec in p.records), key=lambda d: (len(d), d))
+            account = next((rec.account for _, rec in p.records if rec.account), None)
         if p.register is not None:
             sources = sorted(set(sources) | {p.register.source}, key=_source_key)
         text = norm_text(r.description)
@@ -352,16 +373,13 @@ def _finish(txs: list[tuple[_Pending, str]], ach_of: dict[int, AchFields | None]
             role = "return"
         else:
             role = "refund"   # may become "return" once paired with a debit (match stage)
-        # Prefer the longest description seen (CSV keeps what OFX NAME cuts at 32 characters).
-        desc = max((rec.description for _, rec in p.records), key=lambda d: (len(d), d))
-        account = next((rec.account for _, rec in p.records if rec.account), None)
         hint_text = " ".join([desc] + ([p.register.memo] if p.register else []))
         hint = _BILLING_ACCT.search(hint_text)
         built.append(Transaction(
             id="", date=r.date, amount=r.amount, description=desc, role=role, sources=tuple(sources),
-            check_number=p.check_number, account=account, ach=ach_of.get(id(p)),
+            check_number=p.check_number, account=account, ach=p.ach,
             date_written=p.register.date_written if p.register else None,
-            classified_by=reason, autopay=bool(_AUTOPAY.search(text)),
+            classified_by=p.reason, autopay=bool(_AUTOPAY.search(text)),
             billing_account_hint=accounts.get(hint.group(0), hint.group(0)) if hint else None))
     # Order by (date, amount, check number, normalised description): sorted on the first three,
     # then each tie group on the text, so only a group's texts are alive at once (900k at scale).
