@@ -29,14 +29,15 @@ _RETURN = re.compile(payees.RETURN_WORDS)
 _AUTOPAY = re.compile(payees.AUTOPAY_WORDS)
 _CHECK_DESC = re.compile(r"^(?:CHECK|CHK|CHQ)\s*#?\s*(\d{1,8})\b")
 _BILLING_ACCT = re.compile(r"(?<!\d)7\d{8}(?!\d)")
-_SPACES = re.compile(r"\s+")
 _FOLD_DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _new_transaction = fast_constructor(Transaction)
 
 
 def norm_text(s: str) -> str:
     """Upper-case, single-spaced: the form every descriptor rule matches on."""
-    return _SPACES.sub(" ", s.upper()).strip()
+    # str.split() splits on exactly the characters regex \s matches in str patterns (checked over
+    # every code point), and is several times faster than a regex substitution.
+    return " ".join(s.upper().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +125,11 @@ class Classifier:
 def _check_number(r: BankRecord) -> str | None:
     if r.check_number and r.check_number.strip("0"):
         return r.check_number.lstrip("0") or r.check_number
-    d = r.description.lstrip()
-    if not d or d[0] not in "cC":   # _CHECK_DESC needs C... first: skip norm_text for most rows
+    d = r.description
+    c = d[:1]
+    if c.isspace():
+        c = d.lstrip()[:1]
+    if c not in ("c", "C"):   # _CHECK_DESC needs C... first: skip norm_text for most rows
         return None
     m = _CHECK_DESC.match(norm_text(r.description))
     return m.group(1) if m else None
