@@ -110,6 +110,7 @@ class Vocabulary:
     # match. None: search every position with the full pattern.
     label_starts: Starts | None = None
     marker_starts: dict[str, Starts | None] = field(default_factory=dict)
+    marker_wordings: dict[str, tuple[str, ...]] = field(default_factory=dict)   # longest first, as compiled
 
 
 _OCR_LETTER = {"o": "[o0]", "l": "[l1i|]", "i": "[i1l|]"}
@@ -290,12 +291,14 @@ def _load_vocabulary(path: str) -> Vocabulary:
         ws = sorted(wordings, key=len, reverse=True)
         markers[name] = _compile_alternatives([(w, None) for w in ws], grouped=False)
     marker_starts = {}
+    marker_wordings = {}
     for name, wordings in raw.get("markers", {}).items():
         ws = sorted(wordings, key=len, reverse=True)
         marker_starts[name] = _starts([(w, None) for w in ws], grouped=False)
+        marker_wordings[name] = tuple(ws)
     return Vocabulary(fields, tuple(raw["date_formats"]), tuple(raw["month_formats"]), label_re,
                       groups, markers, _starts([(w, f"g{i}") for i, (_, w) in enumerate(entries)], grouped=True),
-                      marker_starts)
+                      marker_starts, marker_wordings)
 
 
 # ---------------------------------------------------------------- value parsers
@@ -545,7 +548,7 @@ class _Plan:
 
     fields: dict[str, tuple[Parser, bool]]
     scan: re.Pattern[str] | None
-    entries: dict[str, tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str]], ...]]]
+    entries: dict[str, tuple[_Rest | None, tuple[tuple[str, _Rest], ...]]]
     scan_markers: frozenset[str]
 
 
@@ -573,17 +576,27 @@ def _make_plan(vocab: Vocabulary) -> _Plan:
     words = {w for _, s in sets for w, _ in s}
     if not all(re.fullmatch("[a-z0-9]+", w) for w in words):
         return _Plan(info, None, {}, frozenset())
-    entries: dict[str, tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str]], ...]]] = {}
+    label_wordings = [(wording, g) for g, (_, wording) in vocab.label_of_group.items()]
+    rests: dict[tuple[str | None, str], _Rest] = {}
+    for name, s in sets:
+        if name is None:
+            wordings: list[tuple[str, str | None]] = list(label_wordings)
+        else:
+            wordings = [(wording, None) for wording in vocab.marker_wordings.get(name, ())]
+        for w, rx in s:
+            rest = _canonical_rest(w, wordings) if wordings else None
+            rests[(name, w)] = (rest, len(w), True) if rest is not None else (rx, 0, False)
+    entries: dict[str, tuple[_Rest | None, tuple[tuple[str, _Rest], ...]]] = {}
     for word in words:
-        label: re.Pattern[str] | None = None
-        marks: list[tuple[str, re.Pattern[str]]] = []
+        label: _Rest | None = None
+        marks: list[tuple[str, _Rest]] = []
         for name, s in sets:
-            for w, rx in s:             # at most one word of a set is a prefix of ``word``
+            for w, _ in s:             # at most one word of a set is a prefix of ``word``
                 if word.startswith(w):
                     if name is None:
-                        label = rx
+                        label = rests[(None, w)]
                     else:
-                        marks.append((name, rx))
+                        marks.append((name, rests[(name, w)]))
         entries[word] = (label, tuple(marks))
     by_first: dict[str, list[str]] = {}
     for w in sorted(words, key=lambda w: (-len(w), w)):
@@ -591,6 +604,84 @@ def _make_plan(vocab: Vocabulary) -> _Plan:
     scan = re.compile("(?<![a-z0-9])(?:" + "|".join(
         f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in sorted(by_first.items())) + ")")
     return _Plan(info, scan, entries, frozenset(name for name, _ in sets if name is not None))
+
+
+# What to match where a first word starts at k: (pattern, offset, on the canonical text): the
+# pattern of the wordings with that first word (on the page text at k), or its canonical rest
+# after the first word (on the canonical text at k + offset); see _canonical_rest.
+_Rest = tuple[re.Pattern[str], int, bool]
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _canon_class(pattern: str) -> str | None:
+    """The canonical characters of a one-character pattern (compiled ignoring case), when the
+    pattern matches exactly the characters that canonicalise to one of them; else None."""
+    rx = re.compile(pattern, re.IGNORECASE)
+    hit = {x for x in _LEAD_CANDIDATES if rx.fullmatch(x)}
+    out = {x.translate(_CANON) for x in hit}
+    if any((x.translate(_CANON) in out) != (x in hit) for x in _LEAD_CANDIDATES):
+        return None
+    return "".join(sorted(out))
+
+
+@lru_cache(maxsize=1)
+def _canon_classes_hold() -> bool:
+    """[A-Za-z0-9] and [A-Za-z0-9_] ignoring case match exactly the characters (but "|") whose
+    canonical form is in [a-z0-9] (plus "_"): the word-start test, the separators and the end of
+    a wording test the same on the canonical text."""
+    for c in _LEAD_CANDIDATES:
+        if c == "|":
+            continue
+        alnum = c.translate(_CANON) in _ALNUM
+        if bool(re.fullmatch("[A-Za-z0-9]", c, re.IGNORECASE)) != alnum:
+            return False
+        if bool(re.fullmatch("[A-Za-z0-9_]", c, re.IGNORECASE)) != (alnum or c == "_"):
+            return False
+    return True
+
+
+def _canonical_rest(word: str, wordings: list[tuple[str, str | None]]) -> re.Pattern[str] | None:
+    """The pattern _starts gives ``word`` (the wordings whose first word starts with it, in their
+    order, each in a group when named), rewritten to run on the canonical text from the end of
+    ``word``: there it matches where and as the original pattern matches on the page text at the
+    word's start, when the text has no "|" (the caller checks) and ``word`` is at a word start
+    there (plan.scan's test). None when that cannot be shown for these wordings.
+
+    Every test the pattern makes on a character becomes the same test on its canonical form: each
+    letter's pattern ([l1i|] for "l", ...) and the first-character class match exactly the
+    characters that canonicalise like them (checked here), and so do the word-start test, the
+    separators and the end of a wording (_canon_classes_hold). The first-character groups of
+    _plain_pattern collapse to one (checked), so the order of the alternatives is theirs.
+    """
+    if not _canon_classes_hold():
+        return None
+    keep = [(w, g) for w, g in wordings if (_first_word(w) or "").startswith(word)]
+    if not keep or len({_first_chars(w) for w, _ in keep}) != 1:
+        return None
+    first = _canon_class(f"[{_first_chars(keep[0][0])}]")
+    if first is None or word[0] not in first:
+        return None
+    alts = []
+    for wording, group in keep:
+        tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
+        parts: list[list[str]] = []
+        for tok in tokens:
+            pieces = []
+            for ch in ("#",) if tok == "#" else tok:
+                if ch in "'\u2019":
+                    pieces.append("['\u2019`]?")
+                    continue
+                cls = _canon_class(_token_pattern(ch))
+                if cls is None or len(cls) != 1:
+                    return None
+                pieces.append(re.escape(cls))
+            parts.append(pieces)
+        if parts[0][:len(word)] != [re.escape(c) for c in word]:
+            return None
+        parts[0] = parts[0][len(word):]
+        body = r"[^a-z0-9\n]*".join("".join(p) for p in parts) + r"(?![a-z0-9_])[ \t]*[.:#)]*"
+        alts.append(f"(?P<{group}>{body})" if group else body)
+    return re.compile("(?:" + "|".join(alts) + ")")
 
 
 def _scan_page(plan: _Plan, vocab: Vocabulary, joined: str, canon: str, starts: list[int],
@@ -603,7 +694,8 @@ def _scan_page(plan: _Plan, vocab: Vocabulary, joined: str, canon: str, starts: 
     entry's prefixes of it), and no other position can match, since every pattern tried there
     starts with the test that the character before is not [A-Za-z0-9] (ignoring case): the same
     test as canon's [a-z0-9] when the text has no "|" (canon maps it to "l"; the caller checks).
-    Matches of plan.scan do not overlap anything missed: inside a word the test fails.
+    Matches of plan.scan do not overlap anything missed: inside a word the test fails. A marker
+    already found on the line is not tried again there (its lines are what is kept).
     """
     by_line: list[list[tuple[int, int, str, str]]] = [[] for _ in range(n)]
     marks: dict[str, list[int]] = {name: [] for name in plan.scan_markers}
@@ -620,18 +712,20 @@ def _scan_page(plan: _Plan, vocab: Vocabulary, joined: str, canon: str, starts: 
             line += 1
             nxt = starts[line + 1]
         label, markers = entries[m.group()]
-        for name, rx in markers:
-            if rx.match(joined, k) is not None:
-                at = marks[name]
-                if not at or at[-1] != line:
-                    at.append(line)
+        for name, (rx, off, on_canon) in markers:
+            at = marks[name]
+            if at and at[-1] == line:
+                continue
+            if rx.match(canon if on_canon else joined, k + off) is not None:
+                at.append(line)
         if label is not None and k >= end:
-            lm = label.match(joined, k)
+            rx, off, on_canon = label
+            lm = rx.match(canon if on_canon else joined, k + off)
             if lm is not None:
                 end = lm.end()
                 base = starts[line]
                 by_line[line].append((k - base, end - base, of_group[lm.lastgroup][0],  # type: ignore[index]
-                                      lm.group(0).strip()))
+                                      joined[k:end].strip()))
     return by_line, marks
 
 
