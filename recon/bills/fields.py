@@ -598,11 +598,21 @@ def _make_plan(vocab: Vocabulary) -> _Plan:
                     else:
                         marks.append((name, rests[(name, w)]))
         entries[word] = (label, tuple(marks))
+    # A word that only starts labels (no marker word, no other label word, is a prefix of it) is
+    # a match only where its canonical rest follows: elsewhere its label pattern fails, and no
+    # other word of the scan can match there instead (none is a prefix of it).
+    unnamed = [(wording, None) for wording, _ in label_wordings]
     by_first: dict[str, list[str]] = {}
     for w in sorted(words, key=lambda w: (-len(w), w)):
-        by_first.setdefault(w[0], []).append(re.escape(w[1:]))
+        alt = re.escape(w[1:])
+        label_only = entries[w][0] == rests.get((None, w)) and not entries[w][1]
+        if label_only and rests[(None, w)][2]:
+            rest = _canonical_rest(w, unnamed)
+            if rest is not None:
+                alt += f"(?={rest.pattern})"
+        by_first.setdefault(w[0], []).append(alt)
     scan = re.compile("(?<![a-z0-9])(?:" + "|".join(
-        f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in sorted(by_first.items())) + ")")
+        f"{re.escape(c)}(?:{'|'.join(alts)})" for c, alts in sorted(by_first.items())) + ")")
     return _Plan(info, scan, entries, frozenset(name for name, _ in sets if name is not None))
 
 
