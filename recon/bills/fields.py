@@ -599,17 +599,15 @@ def _make_plan(vocab: Vocabulary) -> _Plan:
                         marks.append((name, rests[(name, w)]))
         entries[word] = (label, tuple(marks))
     # A word that only starts labels (no marker word, no other label word, is a prefix of it) is
-    # a match only where its canonical rest follows: elsewhere its label pattern fails, and no
-    # other word of the scan can match there instead (none is a prefix of it).
-    unnamed = [(wording, None) for wording, _ in label_wordings]
+    # a match only where its canonical rest follows, in a lookahead holding the rest's groups (the
+    # match's lastgroup is the wording, the group's end the label's): elsewhere its label pattern
+    # fails, and no other word of the scan can match there instead (none is a prefix of it).
     by_first: dict[str, list[str]] = {}
     for w in sorted(words, key=lambda w: (-len(w), w)):
         alt = re.escape(w[1:])
         label_only = entries[w][0] == rests.get((None, w)) and not entries[w][1]
         if label_only and rests[(None, w)][2]:
-            rest = _canonical_rest(w, unnamed)
-            if rest is not None:
-                alt += f"(?={rest.pattern})"
+            alt += f"(?={rests[(None, w)][0].pattern})"
         by_first.setdefault(w[0], []).append(alt)
     scan = re.compile("(?<![a-z0-9])(?:" + "|".join(
         f"{re.escape(c)}(?:{'|'.join(alts)})" for c, alts in sorted(by_first.items())) + ")")
@@ -721,6 +719,13 @@ def _scan_page(plan: _Plan, vocab: Vocabulary, joined: str, canon: str, starts: 
         while nxt <= k:
             line += 1
             nxt = starts[line + 1]
+        group = m.lastgroup
+        if group is not None:         # a word that only starts labels, its label found (see _make_plan)
+            if k >= end:
+                end = m.end(group)
+                base = starts[line]
+                by_line[line].append((k - base, end - base, of_group[group][0], joined[k:end].strip()))
+            continue
         label, markers = entries[m.group()]
         for name, (rx, off, on_canon) in markers:
             at = marks[name]
