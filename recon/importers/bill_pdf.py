@@ -149,9 +149,10 @@ class BillPdfImporter:
                     text = _page_text(doc, i)
                 except pdfium.PdfiumError as exc:
                     raise ParseError(f"{CORRUPT}: page {i + 1}: {exc}", path=display, page=i + 1) from exc
-                if len("".join(text.split())) >= MIN_TEXT_CHARS:
-                    lines = [_new_line(t.rstrip(), i + 1) for t in text.replace("\r\n", "\n").split("\n")
-                             if t.strip()]
+                if _has_text(text):
+                    # t.strip() is non-empty exactly when t.rstrip() is: one strip a line
+                    lines = [_new_line(t, i + 1) for t in map(str.rstrip, text.replace("\r\n", "\n").split("\n"))
+                             if t]
                     pages.append(PageText(i + 1, lines))
                 elif self.ocr:
                     if helper is None:
@@ -180,6 +181,12 @@ class BillPdfImporter:
             return PageText(number, [], ocr=True)
         notes.append(f"page {number}: no text layer; read by OCR at {dpi} dpi")
         return PageText(number, lines, ocr=True)
+
+
+def _has_text(text: str) -> bool:
+    """At least MIN_TEXT_CHARS non-space characters: ``len("".join(text.split())) >= MIN_TEXT_CHARS``,
+    decided on the first 256 characters when they suffice (a prefix never has more)."""
+    return len("".join(text[:256].split())) >= MIN_TEXT_CHARS or len("".join(text.split())) >= MIN_TEXT_CHARS
 
 
 def _open_document(data: bytes) -> Any:

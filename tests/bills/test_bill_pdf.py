@@ -260,3 +260,15 @@ def test_open_document_fails_as_pypdfium2_does(tmp_path: Path) -> None:
     doc = _open_document(good)
     assert raw.FPDF_GetPageCount(doc) == len(pdfium.PdfDocument(good))
     raw.FPDF_CloseDocument(doc)
+
+
+def test_has_text_is_the_non_space_count() -> None:
+    import random
+
+    from recon.importers.bill_pdf import MIN_TEXT_CHARS, _has_text
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        n = rnd.choice([0, 5, 19, 20, 21, 255, 256, 257, 300, 2000])
+        text = "".join(rnd.choice(" \t\n\r\u00a0\u2028x") for _ in range(n))
+        assert _has_text(text) == (len("".join(text.split())) >= MIN_TEXT_CHARS), repr(text)
