@@ -806,6 +806,38 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
                 pending = None
             i += 1
             continue
+        if len(labels) == 1:            # the usual line, "Label: value": the loop below for one label
+            start, lend, name, label = labels[0]
+            seg = t[lend:]
+            rest = seg.lstrip(_SEP)
+            body = rest.rstrip(_SEP)
+            hit = None
+            if body:
+                parse, magnitude = info[name]
+                got = parse(body, vocab, True)
+                vstart = lend + len(seg) - len(rest)
+                if got is None:
+                    misses.append(_new_hit(name, None, body, i, vstart, len(t), label))
+                else:
+                    value, used = got
+                    hit = _new_hit(name, abs(value) if magnitude else value, body[:used].strip(), i, vstart,
+                                   vstart + used, label)
+                    at = hits.get(name)
+                    if at is None:
+                        hits[name] = [hit]
+                    else:
+                        at.append(hit)
+                    n_hits += 1
+            accepted_one = hit is not None or not body
+            if pending and not (accepted_one and not t[:start].strip()):
+                n_hits += _value_row(i, t, pending, vocab, info, hits)
+                pending = None
+            elif accepted_one and hit is None:
+                pending = [(name, label)]
+            else:
+                pending = None
+            i += 1
+            continue
         # The line's labels, right to left: a label counts when the text up to the next counted
         # label parses for its type, or is empty; otherwise its words belong to the value before it.
         accepted: list[tuple[int, str, str]] = []     # (label start, field, label text), right to left
@@ -814,14 +846,15 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
         for k in range(len(labels) - 1, -1, -1):
             start, lend, name, label = labels[k]
             seg = t[lend:end]
-            body = seg.strip(_SEP)
+            rest = seg.lstrip(_SEP)
+            body = rest.rstrip(_SEP)
             if not body:
                 accepted.append((start, name, label))
                 end = start
                 continue
             parse, magnitude = info[name]
             got = parse(body, vocab, True)
-            vstart = lend + len(seg) - len(seg.lstrip(_SEP))
+            vstart = lend + len(seg) - len(rest)
             if got is None:
                 if k == 0:
                     misses.append(_new_hit(name, None, body, i, vstart, end, label))
