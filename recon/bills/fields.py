@@ -23,6 +23,7 @@ import bisect
 import itertools
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -109,6 +110,7 @@ class Vocabulary:
     # match. None: search every position with the full pattern.
     label_starts: Starts | None = None
     marker_starts: dict[str, Starts | None] = field(default_factory=dict)
+    marker_wordings: dict[str, tuple[str, ...]] = field(default_factory=dict)   # longest first, as compiled
 
 
 _OCR_LETTER = {"o": "[o0]", "l": "[l1i|]", "i": "[i1l|]"}
@@ -289,12 +291,14 @@ def _load_vocabulary(path: str) -> Vocabulary:
         ws = sorted(wordings, key=len, reverse=True)
         markers[name] = _compile_alternatives([(w, None) for w in ws], grouped=False)
     marker_starts = {}
+    marker_wordings = {}
     for name, wordings in raw.get("markers", {}).items():
         ws = sorted(wordings, key=len, reverse=True)
         marker_starts[name] = _starts([(w, None) for w in ws], grouped=False)
+        marker_wordings[name] = tuple(ws)
     return Vocabulary(fields, tuple(raw["date_formats"]), tuple(raw["month_formats"]), label_re,
                       groups, markers, _starts([(w, f"g{i}") for i, (_, w) in enumerate(entries)], grouped=True),
-                      marker_starts)
+                      marker_starts, marker_wordings)
 
 
 # ---------------------------------------------------------------- value parsers
@@ -338,13 +342,129 @@ def _fix_date_text(s: str) -> str:
 
 
 def _identifier(text: str, pattern: re.Pattern[str], ndigits: int) -> tuple[str, int]:
+    r = _p_identifier(text, pattern)
+    if r is None:
+        raise _NoValue(f"{text!r} does not start with {ndigits} digits starting with 7")
+    return r
+
+
+# Value parsers by type: (text, vocabulary, last) -> (value, characters used), or None when the
+# text does not start with such a value (parse_value raises _NoValue instead). ``last``: the value
+# may take the rest of the text (free text); otherwise only a typed token.
+Parser = Callable[[str, "Vocabulary", bool], "tuple[Any, int] | None"]
+
+
+def _p_identifier(text: str, pattern: re.Pattern[str]) -> tuple[str, int] | None:
     m = _ID_TOKEN.match(text)
-    if not m:
-        raise _NoValue
-    digits = m.group(0).translate(_DIGIT_FIX)
+    if m is None:
+        return None
+    token = m.group(0)
+    digits = token if token.isdigit() else token.translate(_DIGIT_FIX)   # [0-9] only: no fix to make
     if not pattern.match(digits):
-        raise _NoValue(f"{m.group(0)!r} is not {ndigits} digits starting with 7")
+        return None
     return digits, m.end()
+
+
+def _p_billing_account(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    return _p_identifier(text, BILLING_ACCOUNT_RE)
+
+
+def _p_subscriber_id(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    return _p_identifier(text, SUBSCRIBER_ID_RE)
+
+
+def _p_enrollment_id(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    m = _ENROLL_RE.match(text)
+    if m is None:
+        return None
+    return f"RefID_{m.group(1)}", m.end()
+
+
+def _p_money(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    m = _MONEY_RE.match(text)
+    if m is not None:
+        raw = m.group(0)
+    else:
+        m = _MONEY_OCR_RE.match(text)
+        if m is None:
+            return None
+        raw = m.group(0).translate(_DIGIT_FIX)
+        raw = re.sub(r",(\d\d)\)?$", r".\1", raw) if "." not in raw else raw
+    try:
+        return _cached_amount(raw.strip()), m.end()
+    except AmountError:
+        return None
+
+
+def _p_date(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    m = _DATE_RE.match(text)
+    if m is None:
+        return None
+    try:
+        return _cached_date(m.group(0), vocab.date_formats), m.end()
+    except ValueError:
+        return None
+
+
+def _p_month(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    m = _PERIOD_RE.match(text)
+    if m is not None:
+        try:
+            a = _cached_date(m.group("a"), vocab.date_formats)
+            _cached_date(m.group("b"), vocab.date_formats)
+        except ValueError:
+            return None
+        return month_str(a), m.end()
+    m = _MONTH_RE.match(text)
+    if m is None:
+        return None
+    try:
+        d = _cached_date(m.group(0), vocab.month_formats)
+    except ValueError:
+        return None
+    return month_str(d), m.end()
+
+
+def _p_plan(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    m = _PLAN_RE.match(text)
+    if m is None:
+        return None
+    return ("dental" if m.group(1).lower() == "dental" else "health"), m.end()
+
+
+def _p_text(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    if not last:
+        return None
+    s = text.strip()
+    if not s:
+        return None
+    return s, len(text)
+
+
+def _p_names(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+    if not last:
+        return None
+    s = text.strip()
+    if not s:
+        return None
+    return tuple(n.strip() for n in re.split(r"[;,]", s) if n.strip()), len(text)
+
+
+_PARSERS: dict[str, Parser] = {
+    "billing_account": _p_billing_account, "subscriber_id": _p_subscriber_id,
+    "enrollment_id": _p_enrollment_id, "money": _p_money, "date": _p_date, "month": _p_month,
+    "plan": _p_plan, "text": _p_text, "names": _p_names,
+}
+
+
+def _parser(vtype: str) -> Parser:
+    p = _PARSERS.get(vtype)
+    if p is not None:
+        return p
+
+    def unknown(text: str, vocab: Vocabulary, last: bool) -> tuple[Any, int] | None:
+        raise ValueError(f"unknown value type {vtype!r}")
+    return unknown
 
 
 def parse_value(vtype: str, text: str, vocab: Vocabulary, *, last: bool = True) -> tuple[Any, int]:
@@ -353,69 +473,10 @@ def parse_value(vtype: str, text: str, vocab: Vocabulary, *, last: bool = True) 
     ``last``: the value may take the rest of the text (free text); otherwise only a typed token.
     Raises _NoValue when the text does not start with such a value.
     """
-    if vtype == "billing_account":
-        return _identifier(text, BILLING_ACCOUNT_RE, 9)
-    if vtype == "subscriber_id":
-        return _identifier(text, SUBSCRIBER_ID_RE, 12)
-    if vtype == "enrollment_id":
-        m = _ENROLL_RE.match(text)
-        if not m:
-            raise _NoValue
-        return f"RefID_{m.group(1)}", m.end()
-    if vtype == "money":
-        m = _MONEY_RE.match(text)
-        raw = m.group(0) if m else None
-        if m is None:
-            m = _MONEY_OCR_RE.match(text)
-            if not m:
-                raise _NoValue
-            raw = m.group(0).translate(_DIGIT_FIX)
-            raw = re.sub(r",(\d\d)\)?$", r".\1", raw) if "." not in raw else raw
-        try:
-            return _cached_amount(raw.strip()), m.end()  # type: ignore[union-attr]
-        except AmountError as exc:
-            raise _NoValue(str(exc)) from exc
-    if vtype == "date":
-        m = _DATE_RE.match(text)
-        if not m:
-            raise _NoValue
-        try:
-            return _cached_date(m.group(0), vocab.date_formats), m.end()
-        except ValueError as exc:
-            raise _NoValue(str(exc)) from exc
-    if vtype == "month":
-        m = _PERIOD_RE.match(text)
-        if m:
-            try:
-                a = _cached_date(m.group("a"), vocab.date_formats)
-                _cached_date(m.group("b"), vocab.date_formats)
-            except ValueError as exc:
-                raise _NoValue(str(exc)) from exc
-            return month_str(a), m.end()
-        m = _MONTH_RE.match(text)
-        if not m:
-            raise _NoValue
-        try:
-            d = _cached_date(m.group(0), vocab.month_formats)
-        except ValueError as exc:
-            raise _NoValue(str(exc)) from exc
-        return month_str(d), m.end()
-    if vtype == "plan":
-        m = _PLAN_RE.match(text)
-        if not m:
-            raise _NoValue
-        word = m.group(1).lower()
-        return ("dental" if word == "dental" else "health"), m.end()
-    if vtype in ("text", "names"):
-        if not last:
-            raise _NoValue
-        s = text.strip()
-        if not s:
-            raise _NoValue
-        if vtype == "names":
-            return tuple(n.strip() for n in re.split(r"[;,]", s) if n.strip()), len(text)
-        return s, len(text)
-    raise ValueError(f"unknown value type {vtype!r}")
+    r = _parser(vtype)(text, vocab, last)
+    if r is None:
+        raise _NoValue(f"no {vtype} value at the start of {text!r}")
+    return r
 
 
 # ---------------------------------------------------------------- the finder
@@ -474,110 +535,374 @@ def _marker_lines(rx: re.Pattern[str], words: Starts | None, joined: str, canon:
     return at
 
 
-def _segment(i: int, line: str, vocab: Vocabulary, found: Found,
-             labels: list[tuple[int, int, str, str]] | None = None) -> list[tuple[str, str, int, int]]:
-    """Accepted labels of one line, as (field, label text, value start); hits recorded on the way.
+@dataclass(frozen=True)
+class _Plan:
+    """What find_fields needs of a vocabulary, compiled once (see _plan).
 
-    Right to left: a label counts when the text up to the next counted label parses for its type,
-    or is empty; otherwise its words belong to the value before it. ``labels``: the line's
-    _labels_in when already known.
+    ``fields``: field -> (parser, store the magnitude). ``scan``: one pattern over the canonical
+    text for the first words of every label and of the markers in ``scan_markers`` (longest first
+    per first letter, at a word start); ``entries``: the matched word -> (the label pattern to try
+    there or None, ((marker, pattern), ...) to try there). None: no such pattern (a first word that
+    is not letters and digits, or no label_starts); the per-set candidate search is used instead.
     """
-    if labels is None:
-        labels = _labels_in(line, vocab)
-    accepted: list[tuple[int, int, str, str]] = []
-    hits: list[Hit] = []
-    end = len(line)
-    for k in range(len(labels) - 1, -1, -1):
-        start, lend, name, label = labels[k]
-        spec = vocab.fields[name]
-        seg = line[lend:end]
-        lead = len(seg) - len(seg.lstrip(_SEP))
-        body = seg.strip(_SEP)
-        if not body:
-            accepted.append(labels[k])
-            end = start
-            continue
-        try:
-            value, used = parse_value(spec.type, body, vocab, last=True)
-        except _NoValue:
-            if k == 0:
-                found.misses.append(_new_hit(name, None, body, i, lend + lead, end, label))
-            continue
-        vstart = lend + lead
-        hits.append(_new_hit(name, _finish(spec, value), body[:used].strip(), i, vstart, vstart + used, label))
-        accepted.append(labels[k])
-        end = start
-    for h in reversed(hits):
-        found.hits.setdefault(h.field, []).append(h)
-    accepted.reverse()
-    found.n_hits += len(hits)
-    return [(name, label, lend, start) for (start, lend, name, label) in accepted]
+
+    fields: dict[str, tuple[Parser, bool]]
+    scan: re.Pattern[str] | None
+    entries: dict[str, tuple[_Rest | None, tuple[tuple[str, _Rest], ...]]]
+    scan_markers: frozenset[str]
 
 
-def _value_row(i: int, line: str, specs: list[tuple[str, str]], vocab: Vocabulary, found: Found) -> None:
-    """Values for labels printed on the previous line, in the same order, parsed by type."""
-    pos = 0
-    for k, (name, label) in enumerate(specs):
-        spec = vocab.fields[name]
-        rest = line[pos:]
-        lead = len(rest) - len(rest.lstrip())
-        try:
-            value, used = parse_value(spec.type, rest.lstrip(), vocab, last=(k == len(specs) - 1))
-        except _NoValue:
-            return
-        start = pos + lead
-        found.hits.setdefault(name, []).append(
-            _new_hit(name, _finish(spec, value), line[start:start + used].strip(), i, start, start + used, label))
-        found.n_hits += 1
-        pos = start + used
+_PLANS: dict[int, tuple[Vocabulary, _Plan]] = {}
+
+
+def _plan(vocab: Vocabulary) -> _Plan:
+    got = _PLANS.get(id(vocab))
+    if got is not None and got[0] is vocab:
+        return got[1]
+    plan = _make_plan(vocab)
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    _PLANS[id(vocab)] = (vocab, plan)      # holds the vocabulary: its id is not reused meanwhile
+    return plan
+
+
+def _make_plan(vocab: Vocabulary) -> _Plan:
+    info = {name: (_parser(spec.type), spec.type == "money" and spec.sign == "abs")
+            for name, spec in vocab.fields.items()}
+    if vocab.label_starts is None:
+        return _Plan(info, None, {}, frozenset())
+    sets: list[tuple[str | None, Starts]] = [(None, vocab.label_starts)]
+    sets += [(name, s) for name, s in vocab.marker_starts.items() if s is not None and name in vocab.markers]
+    words = {w for _, s in sets for w, _ in s}
+    if not all(re.fullmatch("[a-z0-9]+", w) for w in words):
+        return _Plan(info, None, {}, frozenset())
+    label_wordings = [(wording, g) for g, (_, wording) in vocab.label_of_group.items()]
+    rests: dict[tuple[str | None, str], _Rest] = {}
+    for name, s in sets:
+        if name is None:
+            wordings: list[tuple[str, str | None]] = list(label_wordings)
+        else:
+            wordings = [(wording, None) for wording in vocab.marker_wordings.get(name, ())]
+        for w, rx in s:
+            rest = _canonical_rest(w, wordings) if wordings else None
+            rests[(name, w)] = (rest, len(w), True) if rest is not None else (rx, 0, False)
+    entries: dict[str, tuple[_Rest | None, tuple[tuple[str, _Rest], ...]]] = {}
+    for word in words:
+        label: _Rest | None = None
+        marks: list[tuple[str, _Rest]] = []
+        for name, s in sets:
+            for w, _ in s:             # at most one word of a set is a prefix of ``word``
+                if word.startswith(w):
+                    if name is None:
+                        label = rests[(None, w)]
+                    else:
+                        marks.append((name, rests[(name, w)]))
+        entries[word] = (label, tuple(marks))
+    # A word that only starts labels (no marker word, no other label word, is a prefix of it) is
+    # a match only where its canonical rest follows, in a lookahead holding the rest's groups (the
+    # match's lastgroup is the wording, the group's end the label's): elsewhere its label pattern
+    # fails, and no other word of the scan can match there instead (none is a prefix of it).
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(words, key=lambda w: (-len(w), w)):
+        alt = re.escape(w[1:])
+        label_only = entries[w][0] == rests.get((None, w)) and not entries[w][1]
+        if label_only and rests[(None, w)][2]:
+            alt += f"(?={rests[(None, w)][0].pattern})"
+        by_first.setdefault(w[0], []).append(alt)
+    scan = re.compile("(?<![a-z0-9])(?:" + "|".join(
+        f"{re.escape(c)}(?:{'|'.join(alts)})" for c, alts in sorted(by_first.items())) + ")")
+    return _Plan(info, scan, entries, frozenset(name for name, _ in sets if name is not None))
+
+
+# What to match where a first word starts at k: (pattern, offset, on the canonical text): the
+# pattern of the wordings with that first word (on the page text at k), or its canonical rest
+# after the first word (on the canonical text at k + offset); see _canonical_rest.
+_Rest = tuple[re.Pattern[str], int, bool]
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _canon_class(pattern: str) -> str | None:
+    """The canonical characters of a one-character pattern (compiled ignoring case), when the
+    pattern matches exactly the characters that canonicalise to one of them; else None."""
+    rx = re.compile(pattern, re.IGNORECASE)
+    hit = {x for x in _LEAD_CANDIDATES if rx.fullmatch(x)}
+    out = {x.translate(_CANON) for x in hit}
+    if any((x.translate(_CANON) in out) != (x in hit) for x in _LEAD_CANDIDATES):
+        return None
+    return "".join(sorted(out))
+
+
+@lru_cache(maxsize=1)
+def _canon_classes_hold() -> bool:
+    """[A-Za-z0-9] and [A-Za-z0-9_] ignoring case match exactly the characters (but "|") whose
+    canonical form is in [a-z0-9] (plus "_"): the word-start test, the separators and the end of
+    a wording test the same on the canonical text."""
+    for c in _LEAD_CANDIDATES:
+        if c == "|":
+            continue
+        alnum = c.translate(_CANON) in _ALNUM
+        if bool(re.fullmatch("[A-Za-z0-9]", c, re.IGNORECASE)) != alnum:
+            return False
+        if bool(re.fullmatch("[A-Za-z0-9_]", c, re.IGNORECASE)) != (alnum or c == "_"):
+            return False
+    return True
+
+
+def _canonical_rest(word: str, wordings: list[tuple[str, str | None]]) -> re.Pattern[str] | None:
+    """The pattern _starts gives ``word`` (the wordings whose first word starts with it, in their
+    order, each in a group when named), rewritten to run on the canonical text from the end of
+    ``word``: there it matches where and as the original pattern matches on the page text at the
+    word's start, when the text has no "|" (the caller checks) and ``word`` is at a word start
+    there (plan.scan's test). None when that cannot be shown for these wordings.
+
+    Every test the pattern makes on a character becomes the same test on its canonical form: each
+    letter's pattern ([l1i|] for "l", ...) and the first-character class match exactly the
+    characters that canonicalise like them (checked here), and so do the word-start test, the
+    separators and the end of a wording (_canon_classes_hold). The first-character groups of
+    _plain_pattern collapse to one (checked), so the order of the alternatives is theirs.
+    """
+    if not _canon_classes_hold():
+        return None
+    keep = [(w, g) for w, g in wordings if (_first_word(w) or "").startswith(word)]
+    if not keep or len({_first_chars(w) for w, _ in keep}) != 1:
+        return None
+    first = _canon_class(f"[{_first_chars(keep[0][0])}]")
+    if first is None or word[0] not in first:
+        return None
+    alts = []
+    for wording, group in keep:
+        tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
+        parts: list[list[str]] = []
+        for tok in tokens:
+            pieces = []
+            for ch in ("#",) if tok == "#" else tok:
+                if ch in "'\u2019":
+                    pieces.append("['\u2019`]?")
+                    continue
+                cls = _canon_class(_token_pattern(ch))
+                if cls is None or len(cls) != 1:
+                    return None
+                pieces.append(re.escape(cls))
+            parts.append(pieces)
+        if parts[0][:len(word)] != [re.escape(c) for c in word]:
+            return None
+        parts[0] = parts[0][len(word):]
+        body = r"[^a-z0-9\n]*".join("".join(p) for p in parts) + r"(?![a-z0-9_])[ \t]*[.:#)]*"
+        alts.append(f"(?P<{group}>{body})" if group else body)
+    return re.compile("(?:" + "|".join(alts) + ")")
+
+
+def _scan_page(plan: _Plan, vocab: Vocabulary, joined: str, canon: str, starts: list[int],
+               n: int) -> tuple[list[list[tuple[int, int, str, str]]], dict[str, list[int]]]:
+    """_labels_by_line and _marker_lines (of the markers in plan.scan_markers) from one pass of
+    plan.scan over the canonical text.
+
+    Same results: every position where a first word of a set starts in ``canon`` at a word start
+    is a match of plan.scan (the longest word there; the words of each set at that position are the
+    entry's prefixes of it), and no other position can match, since every pattern tried there
+    starts with the test that the character before is not [A-Za-z0-9] (ignoring case): the same
+    test as canon's [a-z0-9] when the text has no "|" (canon maps it to "l"; the caller checks).
+    Matches of plan.scan do not overlap anything missed: inside a word the test fails. A marker
+    already found on the line is not tried again there (its lines are what is kept).
+    """
+    by_line: list[list[tuple[int, int, str, str]]] = [[] for _ in range(n)]
+    marks: dict[str, list[int]] = {name: [] for name in plan.scan_markers}
+    if not n:
+        return by_line, marks
+    of_group = vocab.label_of_group
+    entries = plan.entries
+    end = 0
+    line = 0
+    nxt = starts[1]
+    for m in plan.scan.finditer(canon):  # type: ignore[union-attr]
+        k = m.start()
+        while nxt <= k:
+            line += 1
+            nxt = starts[line + 1]
+        group = m.lastgroup
+        if group is not None:         # a word that only starts labels, its label found (see _make_plan)
+            if k >= end:
+                end = m.end(group)
+                base = starts[line]
+                by_line[line].append((k - base, end - base, of_group[group][0], joined[k:end].strip()))
+            continue
+        label, markers = entries[m.group()]
+        for name, (rx, off, on_canon) in markers:
+            at = marks[name]
+            if at and at[-1] == line:
+                continue
+            if rx.match(canon if on_canon else joined, k + off) is not None:
+                at.append(line)
+        if label is not None and k >= end:
+            rx, off, on_canon = label
+            lm = rx.match(canon if on_canon else joined, k + off)
+            if lm is not None:
+                end = lm.end()
+                base = starts[line]
+                by_line[line].append((k - base, end - base, of_group[lm.lastgroup][0],  # type: ignore[index]
+                                      joined[k:end].strip()))
+    return by_line, marks
+
+
+# Text -> canonical text for an ASCII text: the same as str.translate(_CANON), as a byte table.
+_CANON_BYTES = bytes(ord(_CANON[b]) if b < 128 else b for b in range(256))
+
+
+def _canonical(text: str) -> str:
+    if text.isascii():
+        return text.encode("ascii").translate(_CANON_BYTES).decode("ascii")
+    return text.translate(_CANON)
 
 
 def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
     """Every labelled value, marker and itemised payment in ``lines`` (one bill's text)."""
     vocab = vocab or load_vocabulary()
+    plan = _plan(vocab)
     found = Found()
     texts = [ln.text for ln in lines]
+    n = len(texts)
     # Markers and labels: searched over the whole text (not line by line), mapped back to lines;
     # tried only where a wording's first word starts (in the canonical text) when that is known.
     joined = "\n".join(texts)
-    starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
-    canon = joined.translate(_CANON)
-    one_line_each = joined.count("\n") == len(texts) - 1 if texts else True
+    starts = list(itertools.accumulate([len(t) + 1 for t in texts], initial=0))
+    one_line_each = joined.count("\n") == n - 1 if texts else True
+    by_line: list[list[tuple[int, int, str, str]]] | None = None
+    scanned: dict[str, list[int]] = {}
+    if one_line_each and plan.scan is not None and "|" not in joined:
+        canon = _canonical(joined)
+        by_line, scanned = _scan_page(plan, vocab, joined, canon, starts, n)
+    elif one_line_each:
+        canon = _canonical(joined)
+    else:
+        canon = ""
     for mname, rx in vocab.markers.items():
-        at = _marker_lines(rx, vocab.marker_starts.get(mname) if one_line_each else None, joined, canon,
-                           starts)
+        if mname in scanned:
+            at = scanned[mname]
+        else:
+            at = _marker_lines(rx, vocab.marker_starts.get(mname) if one_line_each else None, joined, canon,
+                               starts)
         if at:
             found.markers[mname] = at
-    by_line = _labels_by_line(texts, joined, canon, starts, vocab) \
-        if one_line_each and vocab.label_starts is not None else None
-    items_at = set(found.markers.get("payment_items_header", ()))
-    pending: list[tuple[str, str]] = []     # labels with empty values on the previous line
+    if by_line is None:
+        by_line = _labels_by_line(texts, joined, canon, starts, vocab) \
+            if one_line_each and vocab.label_starts is not None else [_labels_in(t, vocab) for t in texts]
+    items_at = found.markers.get("payment_items_header", ())
+    info = plan.fields
+    hits = found.hits
+    misses = found.misses
+    n_hits = 0
+    pending: list[tuple[str, str]] | None = None    # labels with empty values on the previous line
     i = 0
-    while i < len(texts):
-        t = texts[i]
-        if i in items_at:
+    while i < n:
+        if items_at and i in items_at:
             i = _payment_rows(texts, i + 1, vocab, found)
-            pending = []
+            pending = None
             continue
-        if by_line is not None and not by_line[i]:   # no label on the line: what _segment gives
+        labels = by_line[i]
+        t = texts[i]
+        if not labels:                  # no label on the line
             if pending:
-                _value_row(i, t, pending, vocab, found)
-                pending = []
+                n_hits += _value_row(i, t, pending, vocab, info, hits)
+                pending = None
             i += 1
             continue
-        before = found.n_hits
-        accepted = _segment(i, t, vocab, found, by_line[i] if by_line is not None else None)
-        after = found.n_hits
-        starts_with_label = bool(accepted) and not t[: accepted[0][3]].strip()
-        if pending and not starts_with_label:
-            _value_row(i, t, pending, vocab, found)
-            pending = []
-        elif accepted and after == before:
-            pending = [(a[0], a[1]) for a in accepted]
+        if len(labels) == 1:            # the usual line, "Label: value": the loop below for one label
+            start, lend, name, label = labels[0]
+            seg = t[lend:]
+            rest = seg.lstrip(_SEP)
+            body = rest.rstrip(_SEP)
+            hit = None
+            if body:
+                parse, magnitude = info[name]
+                got = parse(body, vocab, True)
+                vstart = lend + len(seg) - len(rest)
+                if got is None:
+                    misses.append(_new_hit(name, None, body, i, vstart, len(t), label))
+                else:
+                    value, used = got
+                    hit = _new_hit(name, abs(value) if magnitude else value, body[:used].strip(), i, vstart,
+                                   vstart + used, label)
+                    at = hits.get(name)
+                    if at is None:
+                        hits[name] = [hit]
+                    else:
+                        at.append(hit)
+                    n_hits += 1
+            accepted_one = hit is not None or not body
+            if pending and not (accepted_one and not t[:start].strip()):
+                n_hits += _value_row(i, t, pending, vocab, info, hits)
+                pending = None
+            elif accepted_one and hit is None:
+                pending = [(name, label)]
+            else:
+                pending = None
+            i += 1
+            continue
+        # The line's labels, right to left: a label counts when the text up to the next counted
+        # label parses for its type, or is empty; otherwise its words belong to the value before it.
+        accepted: list[tuple[int, str, str]] = []     # (label start, field, label text), right to left
+        new: list[Hit] = []
+        end = len(t)
+        for k in range(len(labels) - 1, -1, -1):
+            start, lend, name, label = labels[k]
+            seg = t[lend:end]
+            rest = seg.lstrip(_SEP)
+            body = rest.rstrip(_SEP)
+            if not body:
+                accepted.append((start, name, label))
+                end = start
+                continue
+            parse, magnitude = info[name]
+            got = parse(body, vocab, True)
+            vstart = lend + len(seg) - len(rest)
+            if got is None:
+                if k == 0:
+                    misses.append(_new_hit(name, None, body, i, vstart, end, label))
+                continue
+            value, used = got
+            new.append(_new_hit(name, abs(value) if magnitude else value, body[:used].strip(), i, vstart,
+                                vstart + used, label))
+            accepted.append((start, name, label))
+            end = start
+        for h in reversed(new):
+            at = hits.get(h.field)
+            if at is None:
+                hits[h.field] = [h]
+            else:
+                at.append(h)
+        n_hits += len(new)
+        if pending and not (accepted and not t[:accepted[-1][0]].strip()):
+            n_hits += _value_row(i, t, pending, vocab, info, hits)
+            pending = None
+        elif accepted and not new:
+            pending = [(a[1], a[2]) for a in reversed(accepted)]
         else:
-            pending = []
+            pending = None
         i += 1
+    found.n_hits = n_hits
     return found
+
+
+def _value_row(i: int, line: str, specs: list[tuple[str, str]], vocab: Vocabulary,
+               info: dict[str, tuple[Parser, bool]], hits: dict[str, list[Hit]]) -> int:
+    """Values for labels printed on the previous line, in the same order, parsed by type; returns
+    how many were read (they stop at the first that does not parse)."""
+    pos = 0
+    last = len(specs) - 1
+    for k, (name, label) in enumerate(specs):
+        rest = line[pos:]
+        body = rest.lstrip()
+        parse, magnitude = info[name]
+        got = parse(body, vocab, k == last)
+        if got is None:
+            return k
+        value, used = got
+        start = pos + len(rest) - len(body)
+        hits.setdefault(name, []).append(
+            _new_hit(name, abs(value) if magnitude else value, line[start:start + used].strip(), i, start,
+                     start + used, label))
+        pos = start + used
+    return len(specs)
 
 
 _ROW_HEADER = re.compile(r"^\s*date\b.*\bamount\s*$", re.IGNORECASE)

@@ -125,6 +125,7 @@ class BillPdfImporter:
 
     def _extract_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
         import pypdfium2 as pdfium
+        from pypdfium2 import raw
 
         if b"%PDF-" not in data[:PDF_MAGIC_WINDOW]:
             raise ParseError(f"{CORRUPT}: no %PDF header", path=display)
@@ -132,7 +133,7 @@ class BillPdfImporter:
             raise ParseError(f"{CORRUPT}: no %%EOF marker at the end (the file was cut short)",
                              path=display, hint="download or scan the bill again")
         try:
-            doc = pdfium.PdfDocument(data)
+            doc = _open_document(data)
         except pdfium.PdfiumError as exc:
             msg = str(exc)
             if "password" in msg.lower():
@@ -141,25 +142,31 @@ class BillPdfImporter:
             raise ParseError(f"{CORRUPT}: {msg}", path=display) from exc
         pages: list[PageText] = []
         notes: list[str] = []
+        helper = None                    # a PdfDocument of the same bytes, for the pages to OCR
         try:
-            for i in range(len(doc)):
+            for i in range(raw.FPDF_GetPageCount(doc)):
                 try:
                     text = _page_text(doc, i)
                 except pdfium.PdfiumError as exc:
                     raise ParseError(f"{CORRUPT}: page {i + 1}: {exc}", path=display, page=i + 1) from exc
-                if len("".join(text.split())) >= MIN_TEXT_CHARS:
-                    lines = [_new_line(t.rstrip(), i + 1) for t in text.replace("\r\n", "\n").split("\n")
-                             if t.strip()]
+                if _has_text(text):
+                    # t.strip() is non-empty exactly when t.rstrip() is: one strip a line
+                    lines = [_new_line(t, i + 1) for t in map(str.rstrip, text.replace("\r\n", "\n").split("\n"))
+                             if t]
                     pages.append(PageText(i + 1, lines))
                 elif self.ocr:
-                    page = doc[i]
+                    if helper is None:
+                        helper = pdfium.PdfDocument(data)
+                    page = helper[i]
                     pages.append(self._ocr_page(page, i + 1, notes))
                     page.close()
                 else:
                     notes.append(f"page {i + 1}: no text layer (OCR disabled); page skipped")
                     pages.append(PageText(i + 1, []))
         finally:
-            doc.close()
+            if helper is not None:
+                helper.close()
+            raw.FPDF_CloseDocument(doc)
         return pages, notes
 
     def _ocr_page(self, page: Any, number: int, notes: list[str]) -> PageText:
@@ -174,6 +181,32 @@ class BillPdfImporter:
             return PageText(number, [], ocr=True)
         notes.append(f"page {number}: no text layer; read by OCR at {dpi} dpi")
         return PageText(number, lines, ocr=True)
+
+
+def _has_text(text: str) -> bool:
+    """At least MIN_TEXT_CHARS non-space characters: ``len("".join(text.split())) >= MIN_TEXT_CHARS``,
+    decided on the first 256 characters when they suffice (a prefix never has more)."""
+    return len("".join(text[:256].split())) >= MIN_TEXT_CHARS or len("".join(text.split())) >= MIN_TEXT_CHARS
+
+
+def _open_document(data: bytes) -> Any:
+    """``pdfium.PdfDocument(data).raw`` without the helper object (its finalizer and bookkeeping
+    cost ~15 us a file): the same call and the same PdfiumError as pypdfium2 5.x's _open_pdf for
+    bytes (FPDF_LoadMemDocument64, then a page count under 1 is a failure with FPDF_GetLastError's
+    reason). The caller keeps ``data`` alive and closes the document (FPDF_CloseDocument).
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.internal as pdfium_i
+    from pypdfium2 import raw
+
+    doc = raw.FPDF_LoadMemDocument64(data, len(data), None)
+    if raw.FPDF_GetPageCount(doc) < 1:
+        err_code = raw.FPDF_GetLastError()
+        if doc:
+            raw.FPDF_CloseDocument(doc)
+        raise pdfium.PdfiumError(f"Failed to load document (PDFium: {pdfium_i.ErrorToStr.get(err_code)}).",
+                                 err_code=err_code)
+    return doc
 
 
 def _page_text(doc: Any, index: int) -> str:

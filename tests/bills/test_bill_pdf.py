@@ -238,3 +238,37 @@ def test_page_text_equals_pypdfium2_get_text_range(tmp_path: Path) -> None:
         for i in range(len(doc)):
             assert _page_text(doc, i) == doc[i].get_textpage().get_text_range(), (f.name, i)
         doc.close()
+
+
+def test_open_document_fails_as_pypdfium2_does(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+    from pypdfium2 import raw
+
+    from recon.importers.bill_pdf import _open_document
+
+    locked = FPDF()
+    locked.set_encryption(owner_password="owner-secret", user_password="member-secret")
+    locked.add_page()
+    garbled = b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n"
+    for data in (bytes(locked.output()), garbled, b"", render_bill_pdf_bytes([health_bill()])[:500]):
+        with pytest.raises(pdfium.PdfiumError) as want:
+            pdfium.PdfDocument(data)
+        with pytest.raises(pdfium.PdfiumError) as got:
+            _open_document(data)
+        assert str(got.value) == str(want.value) and got.value.err_code == want.value.err_code
+    good = render_bill_pdf_bytes([health_bill(), credit_bill()])
+    doc = _open_document(good)
+    assert raw.FPDF_GetPageCount(doc) == len(pdfium.PdfDocument(good))
+    raw.FPDF_CloseDocument(doc)
+
+
+def test_has_text_is_the_non_space_count() -> None:
+    import random
+
+    from recon.importers.bill_pdf import MIN_TEXT_CHARS, _has_text
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        n = rnd.choice([0, 5, 19, 20, 21, 255, 256, 257, 300, 2000])
+        text = "".join(rnd.choice(" \t\n\r\u00a0\u2028x") for _ in range(n))
+        assert _has_text(text) == (len("".join(text.split())) >= MIN_TEXT_CHARS), repr(text)
