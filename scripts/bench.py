@@ -404,9 +404,12 @@ def bench_org(csv_path: Path, accounts: int, tmp: Path, rows: int, target_rows: 
         f"{info['findings']:,} findings; wall {wall:.1f} s")
     est = rss * target_rows / rows
     goal(f"organisation run peak memory <= 2 GiB ({rows:,} rows measured)", f"{rss / GiB:.2f} GiB",
-         "-", f"{rss / (2 * GiB):.2f} of limit", rss <= 2 * GiB and est <= 2 * GiB,
-         f"whole run {info['times']['total']:.0f} s; linear estimate at {target_rows:,} rows "
-         f"{est / GiB:.1f} GiB, {info['times']['total'] * target_rows / rows / 60:.0f} min")
+         "-", f"{rss / (2 * GiB):.2f} of limit",
+         # judged only at the full size: memory is not linear in rows (bills, interpreter, caches)
+         rss <= 2 * GiB if rows >= target_rows else None,
+         f"whole run {info['times']['total']:.0f} s" + ("" if rows >= target_rows else
+         f"; smaller than the goal's {target_rows:,} rows, so not judged (a linear upper bound "
+         f"would be {est / GiB:.1f} GiB, {info['times']['total'] * target_rows / rows / 60:.0f} min)"))
 
 
 # ------------------------------------------------------------------ main
