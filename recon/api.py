@@ -14,6 +14,7 @@ from recon.config import Config
 from recon.detect import discover, identify
 from recon.errors import InputError
 from recon.match import MatchResult, bill_id_for, match
+from recon.memory import release_free_memory
 from recon.model import (
     BankRecord,
     Bill,
@@ -65,6 +66,9 @@ def _reading(display: str, strict: bool, outcome: _Outcome) -> Iterator[None]:
                                      f"{display}: internal error while reading ({type(exc).__name__}: {exc})", 0)
 
 
+LARGE_STAGE = 100_000   # records: past this, freed memory is handed back after the stage
+
+
 def read_inputs(paths: list[Path], config: Config, strict: bool = False, profile: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None, cache_dir: Path | None = None,
                 ) -> list[tuple[InputResult, ImportResult | None]]:
@@ -90,6 +94,8 @@ def read_inputs(paths: list[Path], config: Config, strict: bool = False, profile
             continue
         assert result is not None
         out.append((InputResult(display, kind, "ok", None, result.count, result.notes), result))
+        if result.count >= LARGE_STAGE:
+            release_free_memory()   # the file's bytes and parse buffers are gone now
     return out
 
 
@@ -130,7 +136,10 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
     not_connector = {o.transaction for o in config.overrides if o.kind == "not_connector"}
     last_bank = max((_last_date(f) for f in bank_files), default=None)
     norm = normalize(bank_files, checks, bills, config)
+    large = sum(len(f) for f in bank_files) >= LARGE_STAGE
     del bank_files   # only the Connector's records live on (in the transactions' sources)
+    if large:
+        release_free_memory()
     txs = [t for t in norm.transactions if t.id not in not_connector]
     notes = list(norm.notes)
     for o in config.overrides:

@@ -186,6 +186,9 @@ def test_big_file_default_uses_fast_path(tmp_path, monkeypatch):
     res = CsvBankImporter().extract(path, "acct.csv")
     assert isinstance(res.records, RecordColumns)
     ref = CsvBankImporter(fast=False).extract(path, "acct.csv")
+    fresh = CsvBankImporter().extract(path, "acct.csv").records   # raw column still held
+    texts, codes = fresh.distinct_descriptions()
+    assert [texts[c] for c in codes] == [r.description for r in ref.records]
     assert res == ref and ref == res and res.records == ref.records and not (res.records != ref.records)
     assert hash(res.records) == hash(ref.records)
     assert pickle.loads(pickle.dumps(res)) == ref
