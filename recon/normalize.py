@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -144,18 +144,21 @@ def last4(account: str | None) -> str | None:
 
 @dataclass(slots=True)
 class _Pending:
-    """A transaction being assembled from one or more records."""
+    """A transaction being assembled from one or more records: the first (and its file's index)
+    plus, rarely, the same transaction seen in other exports (``more``)."""
 
-    records: list[tuple[int, BankRecord]] = field(default_factory=list)
+    fi: int
+    first: BankRecord
     verdict: Verdict | None = None
     check_number: str | None = None
     register: CheckEntry | None = None
     ach: AchFields | None = None
     reason: str = ""
+    more: list[tuple[int, BankRecord]] | None = None
 
     @property
-    def first(self) -> BankRecord:
-        return self.records[0][1]
+    def records(self) -> list[tuple[int, BankRecord]]:
+        return [(self.fi, self.first), *(self.more or ())]
 
 
 def _compatible(a: BankRecord, b: BankRecord, cn_a: str | None, cn_b: str | None) -> bool:
@@ -195,13 +198,14 @@ def merge_records(files: list[list[tuple[BankRecord, Verdict | None, str | None]
             key = (r.date, r.amount)
             got = by_key.get(key)
             for cand in () if got is None else got if isinstance(got, list) else (got,):
-                if id(cand) in claimed or any(f == fi for f, _ in cand.records):
+                if id(cand) in claimed or cand.fi == fi or (
+                        cand.more and any(f == fi for f, _ in cand.more)):
                     continue
                 if _compatible(cand.first, r, cand.check_number, cn):
                     target = cand
                     break
             if target is None:
-                target = _Pending(verdict=verdict, check_number=cn)
+                target = _Pending(fi, r, verdict=verdict, check_number=cn)
                 merged.append(target)
                 if got is None:
                     by_key[key] = target
@@ -209,9 +213,12 @@ def merge_records(files: list[list[tuple[BankRecord, Verdict | None, str | None]
                     got.append(target)
                 else:
                     by_key[key] = [got, target]
-            elif verdict is not None and (target.verdict is None or target.verdict.level == "none"):
-                target.verdict = verdict
-            target.records.append((fi, r))
+            else:
+                if verdict is not None and (target.verdict is None or target.verdict.level == "none"):
+                    target.verdict = verdict
+                if target.more is None:
+                    target.more = []
+                target.more.append((fi, r))
             claimed.add(id(target))
     return merged
 
@@ -359,7 +366,7 @@ def _finish(txs: list[_Pending], accounts: dict[str, str]) -> list[Transaction]:
     for i in range(len(txs)):
         p, txs[i] = txs[i], None  # type: ignore[call-overload]
         r = p.first
-        if len(p.records) == 1:
+        if not p.more:
             sources = [r.source]
             desc = r.description
             account = r.account or None

@@ -207,6 +207,10 @@ class RecordColumns(Sequence[BankRecord]):
             for chunk in self._desc.chunks if hasattr(self._desc, "chunks") else (self._desc,):
                 descs.extend(map(norm_text, chunk.to_pylist()))
             self._descs, self._desc = descs, None
+            if self._n >= 100_000:
+                from recon.memory import release_free_memory
+
+                release_free_memory()   # the raw column's pages, back to the OS (see recon.memory)
         return self._descs
 
     def distinct_descriptions(self) -> tuple[list[str], Any]:
