@@ -23,6 +23,7 @@ from operator import attrgetter
 from recon.config import Config
 from recon.dates import add_business_days, business_days_between, parse_month
 from recon.model import Allocation, Bill, BillRef, Transaction, fast_constructor, gc_paused
+from recon.sorting import sort_by, sorted_by
 
 ZERO = Decimal(0)
 _new_allocation = fast_constructor(Allocation)
@@ -42,8 +43,8 @@ def bill_charge(b: Bill) -> Decimal:
 
 def bill_id_for(bills: list[Bill]) -> list[BillRef]:
     """Content-derived ids: b-<account>-<coverage month>[-n for a second bill of the same month]."""
-    ordered = sorted(bills, key=lambda b: (b.billing_account, b.coverage_month, b.bill_date,
-                                           b.source.path, b.source.page or 0))
+    ordered = sorted_by(bills, attrgetter("billing_account"), attrgetter("coverage_month"),
+                        attrgetter("bill_date"), attrgetter("source.path"), lambda b: b.source.page or 0)
     seen: dict[tuple[str, str], int] = defaultdict(int)
     out = []
     for b in ordered:
@@ -190,7 +191,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
     if any(t.date_written for t in payments):
         payments.sort(key=lambda t: (counts_on(t), t.date, t.id))
     else:
-        payments.sort(key=attrgetter("date", "id"))   # the same order: counts_on(t) is t.date
+        sort_by(payments, attrgetter("date"), attrgetter("id"))   # the same: counts_on(t) is t.date
 
     slack = timedelta(days=tol.pay_before_bill_days)
 
@@ -351,7 +352,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
                       "credit to a later bill", counts_on(t), config)
                 carried.setdefault(t.id, s.ref.id)
                 left -= give
-    allocations.sort(key=attrgetter("transaction_id", "bill_id"))
+    sort_by(allocations, attrgetter("transaction_id"), attrgetter("bill_id"))
     return MatchResult(allocations=allocations,
                        states=states, returns=pairs, duplicates=duplicates, refunds=refunds,
                        unmatched=unmatched, account_of=account_of, carried=carried)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from recon.bills.validate import expected_amount_due
 from recon.checks import CheckContext
@@ -17,6 +18,7 @@ from recon.dates import add_months, parse_month
 from recon.match import BillState
 from recon.model import Bill, Finding, Transaction
 from recon.money import dollars
+from recon.sorting import sorted_by
 
 ZERO = Decimal(0)
 
@@ -78,7 +80,7 @@ def find_bill_statuses(ctx: CheckContext) -> list[Finding]:
 
 def _account_bills(ctx: CheckContext) -> dict[str, list[BillState]]:
     acc: dict[str, list[BillState]] = {}
-    for s in sorted(ctx.match.states.values(), key=lambda s: (s.bill.bill_date, s.ref.id)):
+    for s in sorted_by(ctx.match.states.values(), attrgetter("bill.bill_date"), attrgetter("ref.id")):
         acc.setdefault(s.bill.billing_account, []).append(s)
     return acc
 
@@ -115,7 +117,8 @@ def _returned_account(ctx: CheckContext, t: Transaction) -> str | None:
     accounts = sorted({s.bill.billing_account for s in ctx.match.states.values()})
     if len(accounts) == 1:
         return accounts[0]
-    for s in sorted(ctx.match.states.values(), key=lambda s: (s.bill.bill_date, s.ref.id), reverse=True):
+    for s in sorted_by(ctx.match.states.values(), attrgetter("bill.bill_date"), attrgetter("ref.id"),
+                       reverse=True):
         if -t.amount in (s.bill.amount_due, s.charge) and s.bill.bill_date <= t.date:
             return s.bill.billing_account
     return None

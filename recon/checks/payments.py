@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from recon.checks import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.match import BillState, autopay_expected
 from recon.model import Finding
 from recon.money import dollars
+from recon.sorting import sorted_by
 
 
 def find_unmatched_charges(ctx: CheckContext) -> list[Finding]:
@@ -101,7 +103,8 @@ def find_autopay_amount_mismatches(ctx: CheckContext) -> list[Finding]:
     out = []
     paid_before: dict[str, Decimal] = {}
     txns = ctx._txns()
-    for a in sorted(ctx.match.allocations, key=lambda a: (txns[a.transaction_id].date, a.transaction_id)):
+    for a in sorted_by(ctx.match.allocations, lambda a: txns[a.transaction_id].date,
+                       attrgetter("transaction_id")):
         t = txns[a.transaction_id]
         s = ctx.match.states[a.bill_id]
         b = s.bill

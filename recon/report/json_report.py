@@ -10,12 +10,14 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from recon.model import Report, Source
 from recon.money import format_money
 from recon.normalize import last4
+from recon.sorting import sorted_by
 
 SCHEMA_ID = "recon.report/1"
 
@@ -50,7 +52,7 @@ def sections(r: Report) -> dict[str, Any]:
              "bank_account": mask_account(t.account), "trace_number": t.trace,
              "date_written": t.date_written.isoformat() if t.date_written else None,
              "classified_by": t.classified_by}
-            for t in sorted(r.transactions, key=lambda t: (t.date, t.id))
+            for t in sorted_by(r.transactions, attrgetter("date"), attrgetter("id"))
         ),
         "bills": (
             {"id": ref.id, "billing_account": b.billing_account, "enrollment_id": b.enrollment_id,
@@ -65,7 +67,7 @@ def sections(r: Report) -> dict[str, Any]:
         "matches": (
             {"transaction_id": a.transaction_id, "bill_id": a.bill_id, "amount": format_money(a.amount),
              "confidence": a.confidence, "reason": a.reason, "override": a.override}
-            for a in sorted(r.matches, key=lambda a: (a.transaction_id, a.bill_id))
+            for a in sorted_by(r.matches, attrgetter("transaction_id"), attrgetter("bill_id"))
         ),
         "findings": (
             {"type": f.type, "severity": f.severity, "billing_account": f.billing_account,
