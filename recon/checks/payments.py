@@ -14,7 +14,7 @@ from operator import attrgetter
 from recon.checks import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.match import BillState, autopay_expected
-from recon.model import Finding
+from recon.model import Finding, Transaction
 from recon.money import dollars
 from recon.sorting import sorted_by
 
@@ -51,14 +51,13 @@ def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
                            transaction_ids=tuple([*others, t.id] + ([refund.id] if refund else [])),
                            bill_ids=(bill_id,), message=msg))
     # Two identical debits on one day in one export are two draws, even if both were needed.
-    seen: dict[tuple, list] = {}
     flagged = {t.id for t, _, _ in ctx.match.duplicates}
-    for t in ctx.transactions:
-        if t.amount < 0 and not t.check_number:
-            seen.setdefault((t.date, t.amount, t.description), []).append(t)
-    for (d, amount, _), group in sorted(seen.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+    debits = sorted_by((t for t in ctx.transactions if t.amount < 0 and not t.check_number),
+                       attrgetter("date"), attrgetter("amount"), attrgetter("description"))
+    for group in _runs(debits):   # equal (date, amount, description), in that order; stable
         if len(group) < 2 or all(g.id in flagged for g in group[1:]):
             continue
+        d, amount = group[0].date, group[0].amount
         account = ctx.match.account_of.get(group[-1].id)
         bill_ids = tuple(sorted({a.bill_id for g in group for a in ctx.allocations_of_transaction(g.id)}))
         cm = ctx.match.states[bill_ids[0]].bill.coverage_month if bill_ids else None
@@ -69,6 +68,19 @@ def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
             message=f"{len(group)} identical debits of {dollars(-amount)} on {d.isoformat()}: "
                     "the bank took the money more than once."))
     return out
+
+
+def _runs(debits: list[Transaction]):
+    """Runs of equal (date, amount, description) in a list sorted by them (no key per item kept:
+    900k draws would hold ~190 MiB of key tuples and lists in a dict)."""
+    i, n = 0, len(debits)
+    while i < n:
+        t, j = debits[i], i + 1
+        while j < n and debits[j].date == t.date and debits[j].amount == t.amount \
+                and debits[j].description == t.description:
+            j += 1
+        yield debits[i:j]
+        i = j
 
 
 def find_returned_payments(ctx: CheckContext) -> list[Finding]:
