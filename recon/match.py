@@ -184,7 +184,8 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
     duplicates: list[tuple[Transaction, str, str]] = []
     unmatched: list[tuple[Transaction, str, str | None]] = []
     account_of: dict[str, str] = {}
-    last_paid: dict[str, list[tuple[Transaction, str]]] = defaultdict(list)  # account -> (debit, bill)
+    # account -> [debit, bill id, debit, bill id, ...] (flat: no pair tuple per draw at 900k draws)
+    last_paid: dict[str, list[Transaction | str]] = defaultdict(list)
 
     # Returned debits take part only to learn which account they were for; they pay nothing.
     payments = [t for t in txs if t.amount < 0]
@@ -268,12 +269,12 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
                 reason = why + ("; overpayment carried as credit to a later bill" if carried else "")
                 _give(allocations, s, t, give, _confidence(t, s, why, carried), reason, d, config)
                 left -= give
-                last_paid[a].append((t, s.ref.id))
+                last_paid[a] += (t, s.ref.id)
             if left > 0:
                 s = current_bill(a, d) or by_account[a][-1]
                 _give(allocations, s, t, left, 0.6, why + "; overpayment kept as a credit on this bill",
                       d, config)
-                last_paid[a].append((t, s.ref.id))
+                last_paid[a] += (t, s.ref.id)
 
     # The common case, done without the general planning above: a debit that names a live billing
     # account and fits inside that account's oldest open, issued bill. `first_open[a]` indexes the
@@ -320,7 +321,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
                     add_alloc(new_alloc(tid, s.id, amount, got[1], got[0], False))
                     if tid not in account_of:
                         account_of[tid] = hint
-                    last_paid[hint].append((t, s.id))
+                    last_paid[hint] += (t, s.id)
                     continue
         plan_and_give(t)
 
@@ -456,7 +457,9 @@ def _duplicate_of(t: Transaction, amount: Decimal, accounts: list[str], current_
         s = current_bill(a, counts_on(t))
         if s is None:
             continue
-        for prev, bid in reversed(last_paid[a]):
+        paid = last_paid[a]
+        for k in range(len(paid) - 2, -1, -2):   # (debit, bill id) pairs, latest first
+            prev, bid = paid[k], paid[k + 1]
             if bid == s.ref.id and (-prev.amount == amount or s.bill.amount_due == amount):
                 return (a, s.ref.id)
         if s.bill.amount_due == amount or s.charge == amount:
