@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +187,23 @@ def _first_word(wording: str) -> str | None:
     return re.split("['\u2019]", tokens[0])[0].translate(_CANON)
 
 
+class _LazyPattern:
+    """A regex compiled on first use. A vocabulary keeps several compiled forms of its wordings
+    (the per-line, per-first-word and fallback searches); a page usually needs one or two, and
+    compiling them all cost 0.3 s of every process's first bill."""
+
+    __slots__ = ("_source", "_flags", "_rx")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags, self._rx = source, flags, None
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - the compiled pattern's attribute
+        rx = self._rx
+        if rx is None:
+            rx = self._rx = re.compile(self._source, self._flags)
+        return getattr(rx, name)
+
+
 def _starts(wordings: list[tuple[str, str | None]], grouped: bool) -> Starts | None:
     """(first word, pattern) pairs for Vocabulary.label_starts / marker_starts; see there."""
     firsts = [_first_word(w) for w, _ in wordings]
@@ -197,7 +214,7 @@ def _starts(wordings: list[tuple[str, str | None]], grouped: bool) -> Starts | N
     out = []
     for word in sorted(words):  # type: ignore[type-var]
         keep = {w for (w, _), f in zip(wordings, firsts, strict=True) if f.startswith(word)}  # type: ignore[union-attr]
-        out.append((word, re.compile(_plain_pattern(wordings, grouped, keep), re.IGNORECASE)))
+        out.append((word, _LazyPattern(_plain_pattern(wordings, grouped, keep), re.IGNORECASE)))
     return tuple(out)
 
 
@@ -233,7 +250,7 @@ def _compile_alternatives(wordings: list[tuple[str, str | None]], grouped: bool)
         elif head[:1].isascii() and head[:1].isalnum():
             first, rest_head = _token_pattern(head[0]), _token_pattern(head[1:])
         else:  # no word, or an optional first character (an apostrophe): no class to start with
-            return re.compile(_plain_pattern(wordings, grouped), re.IGNORECASE)
+            return _LazyPattern(_plain_pattern(wordings, grouped), re.IGNORECASE)  # type: ignore[return-value]
         body = r"[^A-Za-z0-9\n]*".join([rest_head, *(_token_pattern(t) for t in tokens[1:])])
         body += r"(?![A-Za-z0-9_])[ \t]*[.:#)]*"
         alt = f"(?<={first})" + (f"(?P<{group}>{body})" if group else body)
@@ -247,7 +264,7 @@ def _compile_alternatives(wordings: list[tuple[str, str | None]], grouped: bool)
     lead_rx = re.compile("[" + "".join(fc for fc, _ in branches) + "]", re.IGNORECASE)
     lead = "".join(re.escape(c) for c in _LEAD_CANDIDATES if lead_rx.fullmatch(c))
     alternation = "|".join(f"(?<=[{fc}])(?:{'|'.join(alts)})" for fc, alts in branches)
-    return re.compile(f"[{lead}](?i:(?<![A-Za-z0-9][\\s\\S])(?:{alternation}))")
+    return _LazyPattern(f"[{lead}](?i:(?<![A-Za-z0-9][\\s\\S])(?:{alternation}))")  # type: ignore[return-value]
 
 
 def _plain_pattern(wordings: list[tuple[str, str | None]], grouped: bool, keep: set[str] | None = None) -> str:
@@ -621,6 +638,7 @@ _Rest = tuple[re.Pattern[str], int, bool]
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
+@cache   # a pure function of a one-character pattern; wordings repeat them
 def _canon_class(pattern: str) -> str | None:
     """The canonical characters of a one-character pattern (compiled ignoring case), when the
     pattern matches exactly the characters that canonicalise to one of them; else None."""
