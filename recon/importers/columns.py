@@ -32,9 +32,23 @@ from recon.model import BankRecord, Source, fast_constructor
 _new_record = fast_constructor(BankRecord)
 _new_source = fast_constructor(Source)
 
-# The same pattern read_records uses for "CHECK 1043" descriptions (kept in step by a test).
+# "CHECK 1043" at the start of a description (both CSV readers, through check_number).
 CHECK_IN_TEXT = re.compile(r"^(?:CHECK|CHK|CHEQUE)\s*(?:#|NO\.?|NUMBER)?\s*(\d{1,10})\b", re.IGNORECASE)
 _CHUNK = 65536
+
+
+def check_number(cell: str | None, desc: str) -> str | None:
+    """A row's check number: its check-number cell, else "CHECK 1043" at the start of the text."""
+    check = None
+    if cell is not None:
+        check = cell.strip() or None
+        if check is not None:
+            check = clean_cell(check) or None
+    if check is None and desc[:1] in "Cc" and desc[:3].upper() in ("CHE", "CHK"):
+        m = CHECK_IN_TEXT.match(desc)
+        if m:
+            check = m.group(1)
+    return check
 
 
 def norm_text(raw: str) -> str:
@@ -133,15 +147,7 @@ class RecordColumns(Sequence[BankRecord]):
         du, au = self._dates_u, self._amounts_u
         pv = self._pending_values
         for j, desc in enumerate(descs):
-            check = None
-            if checks is not None:
-                check = checks[j].strip() or None
-                if check is not None:
-                    check = clean_cell(check) or None
-            if check is None and desc[:1] in "Cc" and desc[:3].upper() in ("CHE", "CHK"):
-                m = CHECK_IN_TEXT.match(desc)
-                if m:
-                    check = m.group(1)
+            check = check_number(checks[j] if checks is not None else None, desc)
             append(new_rec(
                 new_src(display, line + j), du[dates[j]], au[amts[j]], desc,
                 (clean_cell(acc[j]) or None) if acc is not None else None,

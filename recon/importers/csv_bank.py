@@ -28,7 +28,7 @@ from pathlib import Path
 
 from recon.errors import InputError, ParseError
 from recon.importers.check_register import looks_like_check_register
-from recon.importers.columns import CHECK_IN_TEXT
+from recon.importers.columns import check_number
 from recon.importers.csvtext import (
     DATE_SHAPE,
     EXCLUDED_TEXT,
@@ -984,15 +984,7 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
         elif not amount:
             amount = abs(amount)
         src = _new_source(display, line)
-        check = None
-        if chk is not None:
-            check = row[chk].strip() or None
-            if check is not None:
-                check = clean_cell(check) or None
-        if check is None and desc[:1] in "Cc" and desc[:3].upper() in ("CHE", "CHK"):
-            m = CHECK_IN_TEXT.match(desc)
-            if m:
-                check = m.group(1)
+        check = check_number(row[chk] if chk is not None else None, desc)
         if stc is not None and row[stc].strip().lower() in pending_values:
             pending = True
         if dateless:
