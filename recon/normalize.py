@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 
 from recon import payees
 from recon.ach import parse_ach
@@ -394,17 +395,17 @@ def _finish(txs: list[_Pending], accounts: dict[str, str]) -> list[Transaction]:
             billing_account_hint=accounts.get(hint.group(0), hint.group(0)) if hint else None))
     # Order by (date, amount, check number, normalised description): sorted on the first three,
     # then each tie group on the text, so only a group's texts are alive at once (900k at scale).
-    built.sort(key=lambda t: (t.date, t.amount, t.check_number or ""))
-    i, n = 0, len(built)
-    while i < n:
-        t = built[i]
-        j = i + 1
-        while j < n and built[j].date == t.date and built[j].amount == t.amount \
-                and (built[j].check_number or "") == (t.check_number or ""):
-            j += 1
-        if j - i > 1:
-            built[i:j] = sorted(built[i:j], key=lambda t: norm_text(t.description))
-        i = j
+    def head(t: Transaction) -> tuple:
+        return (t.date, t.amount, t.check_number or "")
+
+    built.sort(key=head)
+    grouped: list[Transaction] = []
+    for _, run in groupby(built, key=head):
+        ties = list(run)
+        if len(ties) > 1:
+            ties.sort(key=lambda t: norm_text(t.description))
+        grouped.extend(ties)
+    built = grouped
     counts: dict[tuple[date, Decimal], int] = defaultdict(int)
     cents_of: dict[Decimal, int] = {}
     for i, t in enumerate(built):

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
+from itertools import groupby
 from operator import attrgetter
 
 from recon.checks import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.match import BillState, autopay_expected
-from recon.model import Finding, Transaction
+from recon.model import Finding
 from recon.money import dollars
 from recon.sorting import sorted_by
 
@@ -54,7 +55,8 @@ def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
     flagged = {t.id for t, _, _ in ctx.match.duplicates}
     debits = sorted_by((t for t in ctx.transactions if t.amount < 0 and not t.check_number),
                        attrgetter("date"), attrgetter("amount"), attrgetter("description"))
-    for group in _runs(debits):   # equal (date, amount, description), in that order; stable
+    for _, run in groupby(debits, key=attrgetter("date", "amount", "description")):
+        group = list(run)   # equal (date, amount, description), in that order; stable
         if len(group) < 2 or all(g.id in flagged for g in group[1:]):
             continue
         d, amount = group[0].date, group[0].amount
@@ -68,19 +70,6 @@ def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
             message=f"{len(group)} identical debits of {dollars(-amount)} on {d.isoformat()}: "
                     "the bank took the money more than once."))
     return out
-
-
-def _runs(debits: list[Transaction]):
-    """Runs of equal (date, amount, description) in a list sorted by them (no key per item kept:
-    900k draws would hold ~190 MiB of key tuples and lists in a dict)."""
-    i, n = 0, len(debits)
-    while i < n:
-        t, j = debits[i], i + 1
-        while j < n and debits[j].date == t.date and debits[j].amount == t.amount \
-                and debits[j].description == t.description:
-            j += 1
-        yield debits[i:j]
-        i = j
 
 
 def find_returned_payments(ctx: CheckContext) -> list[Finding]:
