@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -77,13 +78,16 @@ class BillState:
 
 @dataclass
 class MatchResult:
-    allocations: list[Allocation]
-    states: dict[str, BillState]                  # bill id -> state
+    """At organisation size allocations, states and account_of are read-only columnar views
+    (recon/match_columns.py) that build their objects on first read; otherwise lists and dicts."""
+
+    allocations: Sequence[Allocation]
+    states: Mapping[str, BillState]               # bill id -> state
     returns: list[tuple[Transaction, Transaction]]  # (debit, return credit)
     duplicates: list[tuple[Transaction, str, str]]  # (debit, account, bill id it duplicates)
     refunds: dict[str, Transaction]               # duplicate debit id -> refund credit
     unmatched: list[tuple[Transaction, str, str | None]]  # (debit, why, likely billing account)
-    account_of: dict[str, str] = field(default_factory=dict)  # txn id -> account (first)
+    account_of: Mapping[str, str] = field(default_factory=dict)  # txn id -> account (first)
     carried: dict[str, str] = field(default_factory=dict)  # unrefunded duplicate id -> bill it credits
 
 
@@ -113,7 +117,7 @@ def autopay_expected(t: Transaction, b: Bill, config: Config) -> bool:
 
 def _pair_returns(txs: list[Transaction], config: Config
                   ) -> tuple[list[tuple[Transaction, Transaction]], set[str]]:
-    credits = [t for t in txs if t.amount > 0]
+    credits = [t for t in txs if t.amount > ZERO]
     used: set[str] = set()
     if not credits:
         return [], used
@@ -146,30 +150,50 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
         return _match(txs, bills, config)
 
 
-def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: bool = True) -> MatchResult:
-    """`fast=False` sends every payment through the general path (tests compare the two)."""
+# From this many debits on, the common case is settled over columns (recon/match_columns.py):
+# below it, numpy's import and set-up cost more than they save.
+COLUMNS_FROM = 20_000
+
+
+def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: bool = True,
+           columns: bool | None = None) -> MatchResult:
+    """`fast=False` sends every payment through the general path, `columns=False` keeps the fast
+    path one by one (tests compare the three); `columns=None` chooses by size."""
     tol = config.tolerances
-    states: dict[str, BillState] = {}
-    by_account: dict[str, list[BillState]] = defaultdict(list)
-    new_state = BillState
-    last_acct, lst = None, []
-    for r in bills:
-        b = r.bill
-        c = b.current_charges       # bill_charge(b), its first case inlined (1.2M bills)
-        if c is None:
-            c = bill_charge(b)
-        s = states[r.id] = new_state(r, c, c)
-        a = b.billing_account
-        if a != last_acct:          # bills usually come grouped by account
-            lst, last_acct = by_account[a], a
-        lst.append(s)
-    for lst in by_account.values():
-        # Each account's bills in (coverage month, id) order; usually they come that way already.
-        if len(lst) > 1 and not all(x.bill.coverage_month < y.bill.coverage_month
-                                    for x, y in zip(lst, lst[1:])):
-            lst.sort(key=lambda s: (s.bill.coverage_month, s.id))
-    accounts = sorted(by_account)
-    account_set = set(accounts)
+    if columns is None:
+        columns = fast and len(txs) >= COLUMNS_FROM
+    columns = columns and fast and bool(bills) and bool(txs)
+    states: Mapping[str, BillState]
+    if columns:
+        from recon import match_columns as mc
+
+        cols = mc.BillColumns(bills, bill_charge)
+        by_account: dict[str, list[BillState]] = cols.by_account
+        states = mc.LazyMapping(cols.all_states)
+        accounts = cols.accounts
+        account_set: Container[str] = cols.code
+    else:
+        states = {}
+        by_account = defaultdict(list)
+        new_state = BillState
+        last_acct, lst = None, []
+        for r in bills:
+            b = r.bill
+            c = b.current_charges       # bill_charge(b), its first case inlined (1.2M bills)
+            if c is None:
+                c = bill_charge(b)
+            s = states[r.id] = new_state(r, c, c)
+            a = b.billing_account
+            if a != last_acct:          # bills usually come grouped by account
+                lst, last_acct = by_account[a], a
+            lst.append(s)
+        for lst in by_account.values():
+            # Each account's bills in (coverage month, id) order; usually they come that way already.
+            if len(lst) > 1 and not all(x.bill.coverage_month < y.bill.coverage_month
+                                        for x, y in zip(lst, lst[1:])):
+                lst.sort(key=lambda s: (s.bill.coverage_month, s.id))
+        accounts = sorted(by_account)
+        account_set = set(accounts)
     plan_end: dict[str, date | None] = {}
     for acc in config.accounts:               # config.account(): the first entry of a number wins
         plan_end.setdefault(acc.number, acc.plan_end)
@@ -188,8 +212,10 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
     last_paid: dict[str, list[Transaction | str]] = defaultdict(list)
 
     # Returned debits take part only to learn which account they were for; they pay nothing.
-    payments = [t for t in txs if t.amount < 0]
-    if any(t.date_written for t in payments):
+    payments = [t for t in txs if t.amount < ZERO]
+    if columns:
+        pass        # the column pass works out the order itself (recon/match_columns.py)
+    elif any([t.date_written for t in payments]):
         payments.sort(key=lambda t: (counts_on(t), t.date, t.id))
     else:
         sort_by(payments, attrgetter("date"), attrgetter("id"))   # the same: counts_on(t) is t.date
@@ -286,7 +312,19 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
     new_alloc, add_alloc = _new_allocation, allocations.append
     neg: dict[Decimal, Decimal] = {}
 
-    for t in payments:
+    def confidence_of(t: Transaction, why: str) -> float:
+        return round(_confidence(t, None, why, False), 2)
+
+    rest = payments
+    if columns:
+        settled = mc.settle(cols, payments, plan_end=plan_end, returned=returned_ids, linked=overrides_link,
+                            slack_days=tol.pay_before_bill_days,
+                            autopay_expected=lambda t, b: autopay_expected(t, b, config), why_of=_hint_why,
+                            confidence_of=confidence_of)
+        rest = settled.rest
+        last_paid = mc.LastPaid(settled.last_paid)
+
+    for t in rest:
         hint = t.billing_account_hint
         if (fast and hint in account_set and t.date_written is None
                 and (hint not in ends or not plan_ended(hint, t.date))
@@ -312,7 +350,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
                     got = memo.get(key)
                     if got is None:
                         why = _hint_choice(t, amount)[2]
-                        got = memo[key] = (why + "; on time", round(_confidence(t, s, why, False), 2))
+                        got = memo[key] = (why + "; on time", confidence_of(t, why))
                     # Results share one object per value (900k draws: most leave 0 and pay a share).
                     left = s.remaining - amount
                     s.remaining = left if left else ZERO
@@ -330,7 +368,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
     dups_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)  # -amount -> duplicates, in order
     for dup, _, _ in duplicates:
         dups_by_amount[-dup.amount].append(dup)
-    for c in sorted((t for t in txs if t.amount > 0 and t.id not in returned_ids),
+    for c in sorted((t for t in txs if t.amount > ZERO and t.id not in returned_ids),
                     key=lambda t: (t.date, t.id)):
         for dup in dups_by_amount.get(c.amount, ()):
             if dup.id not in refunds and dup.date < c.date:
@@ -353,6 +391,13 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
                       "credit to a later bill", counts_on(t), config)
                 carried.setdefault(t.id, s.ref.id)
                 left -= give
+    if columns:
+        settled_of = settled.account_of
+        return MatchResult(allocations=mc.AllocationColumns(settled.columns, allocations),
+                           states=states, returns=pairs, duplicates=duplicates, refunds=refunds,
+                           unmatched=unmatched,
+                           account_of=mc.LazyMapping(lambda: {**settled_of(), **account_of}),
+                           carried=carried)
     sort_by(allocations, attrgetter("transaction_id"), attrgetter("bill_id"))
     return MatchResult(allocations=allocations,
                        states=states, returns=pairs, duplicates=duplicates, refunds=refunds,
@@ -376,7 +421,7 @@ def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: D
                                   override=override))
 
 
-def _confidence(t: Transaction, s: BillState, why: str, carried: bool) -> float:
+def _confidence(t: Transaction, s: BillState | None, why: str, carried: bool) -> float:
     c = 0.5
     if "exact" in why or "sum" in why:
         c += 0.3
@@ -442,8 +487,11 @@ def _choose_accounts(t: Transaction, amount: Decimal, d: date, accounts: list[st
 def _hint_choice(t: Transaction, amount: Decimal) -> tuple[str, Decimal, str]:
     a = t.billing_account_hint
     assert a is not None
-    where = "check register memo" if t.check_number else "description"
-    return (a, amount, f"{where} names billing account {a}")
+    return (a, amount, _hint_why(a, bool(t.check_number)))
+
+
+def _hint_why(account: str, by_check: bool) -> str:
+    return f"{'check register memo' if by_check else 'description'} names billing account {account}"
 
 
 def _plan_ended(account: str, d: date, config: Config) -> bool:
