@@ -150,6 +150,11 @@ def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> Match
         return _match(txs, bills, config)
 
 
+# A debit that names no account may pay several accounts' open bills at once; that is looked for
+# among this many accounts with something open at most (see _choose_accounts).
+SUM_SEARCH_ACCOUNTS = 8
+SUM_SEARCH_TRIES = 100_000
+
 # From this many debits on, the common case is settled over columns (recon/match_columns.py):
 # below it, numpy's import and set-up cost more than they save.
 COLUMNS_FROM = 20_000
@@ -451,14 +456,21 @@ def _choose_accounts(t: Transaction, amount: Decimal, d: date, accounts: list[st
         return [(exact_bill[0], amount, "amount exact: equals the bill's amount due")]
     positive = [a for a in accounts if opens[a] > 0]
     # One debit for several plans: each account contributes a FIFO prefix of its open bills
-    # (past due alone, or past due plus current), and the parts must add up exactly.
-    prefixes = {a: prefix_sums(a, d) for a in positive}
-    for n in range(2, len(positive) + 1):
-        for combo in itertools.combinations(positive, n):
-            for parts in itertools.product(*(prefixes[a] for a in combo)):
-                if sum(parts, ZERO) == amount:
-                    return [(a, part, "sum: one debit paid " + " + ".join(
-                        f"{p} ({x})" for x, p in zip(combo, parts))) for a, part in zip(combo, parts)]
+    # (past due alone, or past due plus current), and the parts must add up exactly. That is a
+    # household's few accounts (health and dental, two members): the search grows as 2^accounts,
+    # so over an organisation's thousands it is not tried (it would never end).
+    prefixes = {a: prefix_sums(a, d) for a in positive} if len(positive) <= SUM_SEARCH_ACCOUNTS else {}
+
+    def sums():     # smallest combinations first; within a budget (a year unpaid on 8 accounts: 12^8)
+        for n in range(2, len(prefixes) + 1):
+            for combo in itertools.combinations(prefixes, n):
+                for parts in itertools.product(*(prefixes[a] for a in combo)):
+                    yield combo, parts
+
+    for combo, parts in itertools.islice(sums(), SUM_SEARCH_TRIES):
+        if sum(parts, ZERO) == amount:
+            return [(a, part, "sum: one debit paid " + " + ".join(
+                f"{p} ({x})" for x, p in zip(combo, parts))) for a, part in zip(combo, parts)]
     if len(accounts) == 1 and opens[accounts[0]] > 0:
         a = accounts[0]
         return [(a, amount, "only billing account; amount " +
