@@ -23,6 +23,7 @@ from operator import attrgetter
 
 from recon.config import Config
 from recon.dates import add_business_days, business_days_between, parse_month
+from recon.memory import release_free_memory
 from recon.model import Allocation, Bill, BillRef, Transaction, fast_constructor, gc_paused
 from recon.sorting import sort_by, sorted_by
 
@@ -173,7 +174,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
         from recon import match_columns as mc
 
         cols = mc.BillColumns(bills, bill_charge)
-        by_account: dict[str, list[BillState]] = cols.by_account
+        by_account: dict[str, list[BillState]] = mc.ByAccount(cols)
         states = mc.LazyMapping(cols.all_states)
         accounts = cols.accounts
         account_set: Container[str] = cols.code
@@ -397,6 +398,8 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
                 carried.setdefault(t.id, s.ref.id)
                 left -= give
     if columns:
+        cols.done()
+        release_free_memory()   # the column pass's working arrays are freed: hand the pages back
         settled_of = settled.account_of
         return MatchResult(allocations=mc.AllocationColumns(settled.columns, allocations),
                            states=states, returns=pairs, duplicates=duplicates, refunds=refunds,

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from recon.memory import release_free_memory
 from recon.model import Allocation, BillRef, Transaction, fast_constructor
 
 if TYPE_CHECKING:
@@ -114,7 +115,6 @@ class BillColumns:
         self.due_ord_s = _ordinals([b.due_date for b in bills])[order]
         self.paid_s = np.zeros(n, dtype=np.int64)     # cents paid on time by settled debits
         self._objs: list[BillState | None] = [None] * n
-        self.by_account = _ByAccount(self)
 
     def state(self, row: int) -> BillState:
         """The BillState of the bill at input row `row`, from the columns when not built yet."""
@@ -159,7 +159,18 @@ class BillColumns:
                     else:
                         left = cents[pos[row]] - p
                         objs[row] = new(refs[row], c, dec(left) if left else ZERO, dec(p))
-        return {r.id: s for r, s in zip(self.refs, objs)}  # type: ignore[misc]
+        out = {r.id: s for r, s in zip(self.refs, objs)}
+        self._built = True
+        if getattr(self, "_done", False):
+            self.__dict__.clear()   # built once, after the match: the columns are not needed any more
+            release_free_memory()
+        return out  # type: ignore[return-value]
+
+    def done(self) -> None:
+        """The match is over: the columns only serve to build the states; free them once built."""
+        self._done = True
+        if getattr(self, "_built", False):
+            self.__dict__.clear()
 
 
 _DEC: dict[int, Decimal] = {}
@@ -175,7 +186,7 @@ def _dec(cents: int) -> Decimal:
     return d
 
 
-class _ByAccount(dict):
+class ByAccount(dict):
     """account -> its BillStates in FIFO order, built on first use (the general path's view)."""
 
     def __init__(self, cols: BillColumns) -> None:
@@ -440,6 +451,7 @@ class AllocationColumns(Sequence[Allocation]):
                 out += rows[at:]
                 rows = out
             self._rows, self._settled, self._objects = rows, None, []
+            release_free_memory()
         return self._rows
 
     def __len__(self) -> int:
