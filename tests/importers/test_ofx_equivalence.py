@@ -9,13 +9,16 @@ statements, lower- and mixed-case tags, CR and CRLF line ends, ...).
 """
 from __future__ import annotations
 
+import itertools
 import random
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
 from recon.errors import InputError
+from recon.importers import ofx
 from recon.importers.ofx import OfxImporter
 from tests.corpus.truth import CORPUS
 from tests.importers import ofx_reference
@@ -190,3 +193,22 @@ def test_generated_documents(tmp_path: Path) -> None:
         kinds[key] = kinds.get(key, 0) + 1
     assert kinds.get("records", 0) > 200 and kinds.get("error", 0) > 20, kinds  # both paths exercised
 
+
+# -- the mixed-case root test ------------------------------------------------------------------------
+
+
+def test_has_mixed_root_is_the_regex_search() -> None:
+    alphabet = "<>oOfFxX \n/"
+    for k in range(1, 7):
+        for chars in itertools.product(alphabet, repeat=k):
+            s = "".join(chars)
+            assert ofx._has_mixed_root(s) == (ofx._MIXED_ROOT.search(s) is not None), repr(s)
+
+
+@pytest.mark.parametrize("tail, expected", [("<ofx>", True), ("<OFX>", False), ("<oFx \n>", True), ("", False)])
+def test_has_mixed_root_after_many_lower_case_letters(tail: str, expected: bool) -> None:
+    # More candidate letters than the budget: the plain regex scan decides.
+    text = "<OFX>" + "<MEMO>box of food\n" * 100 + tail
+    assert ofx._has_mixed_root(text) is expected
+    assert ofx._has_mixed_root(tail + "<MEMO>box of food\n" * 100) is expected
+    assert re.search(r"[ofx]", text)
