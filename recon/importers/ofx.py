@@ -75,6 +75,7 @@ _ENDS_STATEMENT = frozenset({"STMTRS", "CCSTMTRS", "INVSTMTRS", "STMTTRNRS", "CC
                              "OFX"})
 _KIND = {"STMTRS": "bank", "CCSTMTRS": "card", "INVSTMTRS": "investment"}
 _MAX_LISTED = 8
+_CACHE_MAX = 4096  # distinct raw values kept per cache (DTPOSTED, NAME, TRNTYPE) while a file is read
 
 
 def _twin_constructor(cls: type) -> Callable[..., object]:
@@ -359,8 +360,9 @@ class _Reader:
         The transaction itself is read inline (this loop is the hot path: a method call and the
         attribute lookups per row cost as much as the field work). Per row: one findall over the
         block, a dict, the fields, two records. Repeated values are cached per file: DTPOSTED by its
-        raw text and by its first 8 characters (the date is read from those alone), NAME by its raw
-        text (payees repeat; memos and FITIDs rarely do, so they are not cached).
+        raw text and by its first 8 characters (the date is read from those alone), NAME and TRNTYPE
+        by their raw text (payees repeat; memos and FITIDs rarely do, so they are not cached). The
+        caches by raw text stop growing at _CACHE_MAX values (unique timestamps or payees).
         """
         text, nl = self.text, self.nl
         n = len(text)
@@ -379,6 +381,7 @@ class _Reader:
         dates = self.date_cache               # raw DTPOSTED -> date (None: not a date)
         dates8: dict[str, date | None] = {}   # its stripped first 8 characters -> date or None
         names: dict[str, tuple[str, str]] = {}  # raw NAME -> (payee, payee squashed)
+        trntypes: dict[str, str | None] = {}  # raw TRNTYPE -> TRNTYPE (one string object per value)
         n_trn = self.n_trn
         st = self.cur
         records_append = st.records.append if st is not None else None
@@ -428,7 +431,8 @@ class _Reader:
                     dt = dates8.get(d8)
                     if dt is None:
                         dt = dates8[d8] = _date8(d8)
-                    dates[raw] = dt
+                    if len(dates) < _CACHE_MAX:
+                        dates[raw] = dt
                 raw_amt = d.get("TRNAMT")
                 amount: Decimal | None = None
                 if raw_amt is not None:
@@ -450,7 +454,7 @@ class _Reader:
                         if "&" in name:
                             name = _text_fast(name)
                         nc = (name, _squash(name))
-                        if v is not None:
+                        if v is not None and len(names) < _CACHE_MAX:
                             names[v] = nc
                     name, sn = nc
                     v = d.get("MEMO")
@@ -470,9 +474,15 @@ class _Reader:
                         check = _text_fast(check)
                         if not check.strip("0"):
                             check = None
-                    trntype = d.get("TRNTYPE")
-                    if trntype is not None:
-                        trntype = trntype.strip() or None
+                    v = d.get("TRNTYPE")
+                    if v is None:
+                        trntype = None
+                    else:
+                        trntype = trntypes.get(v, v)
+                        if trntype is v and len(trntypes) < _CACHE_MAX:
+                            trntype = trntypes[v] = v.strip() or None
+                        elif trntype is v:
+                            trntype = v.strip() or None
                     # Positional, in the field order of recon.model (see _twin_constructor).
                     records_append(new_record(new_source(display, at, None, fitid), dt, amount, desc,  # type: ignore[misc]
                                               account, name, memo, check, trntype, fitid))

@@ -212,3 +212,11 @@ def test_has_mixed_root_after_many_lower_case_letters(tail: str, expected: bool)
     assert ofx._has_mixed_root(text) is expected
     assert ofx._has_mixed_root(tail + "<MEMO>box of food\n" * 100) is expected
     assert re.search(r"[ofx]", text)
+
+
+def test_generated_documents_with_full_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ofx, "_CACHE_MAX", 2)  # the per-file caches fill at once: the uncached paths
+    for seed in range(0, 400, 5):
+        path = tmp_path / f"g{seed}.ofx"
+        path.write_bytes(generated_document(seed))
+        assert_same(path)
