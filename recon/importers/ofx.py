@@ -19,9 +19,7 @@ ParseError naming the element, the transaction (number, FITID) and its line.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -78,40 +76,8 @@ _MAX_LISTED = 8
 _CACHE_MAX = 4096  # distinct raw values kept per cache (DTPOSTED, NAME, TRNTYPE) while a file is read
 
 
-def _twin_constructor(cls: type) -> Callable[..., object]:
-    """A positional constructor for a frozen slots dataclass, about 3x model.fast_constructor's speed.
-
-    fast_constructor sets each slot through its descriptor's ``__set__`` (a C wrapper call with an
-    argument tuple each). Here the object is made as an instance of a plain twin class with the same
-    ``__slots__`` (so the same memory layout), its slots set by ordinary attribute stores, and then
-    its ``__class__`` set to ``cls``: the result is an ordinary ``cls`` instance (equal, same hash, still
-    frozen). Anything but a plain slots dataclass (other bases, ``__post_init__``, default
-    factories, slots not in field order) gets fast_constructor, as does a class whose layout
-    CPython refuses to share.
-    """
-    fields = dataclasses.fields(cls)
-    names = tuple(f.name for f in fields)
-    if (cls.__bases__ != (object,) or getattr(cls, "__slots__", None) != names
-            or hasattr(cls, "__post_init__")
-            or any(f.default_factory is not dataclasses.MISSING for f in fields)):
-        return fast_constructor(cls)
-    params = [f"{f.name}=_d_{f.name}" if f.default is not dataclasses.MISSING else f.name for f in fields]
-    src = (f"def make({', '.join(params)}):\n    o = _new(_twin)\n"
-           + "".join(f"    o.{n} = {n}\n" for n in names) + "    o.__class__ = _cls\n    return o\n")
-    ns: dict[str, object] = {"_new": object.__new__, "_cls": cls,
-                             "_twin": type(f"_{cls.__name__}Twin", (), {"__slots__": names})}
-    ns.update({f"_d_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING})
-    exec(src, ns)  # noqa: S102 - source built above from the dataclass's own field names
-    make = ns["make"]
-    try:
-        probe = make(*[None] * sum(f.default is dataclasses.MISSING for f in fields))  # type: ignore[operator]
-    except TypeError:  # "__class__ assignment: ... object layout differs"
-        return fast_constructor(cls)
-    return make if type(probe) is cls else fast_constructor(cls)  # type: ignore[return-value]
-
-
-_new_record = _twin_constructor(BankRecord)
-_new_source = _twin_constructor(Source)
+_new_record = fast_constructor(BankRecord)
+_new_source = fast_constructor(Source)
 
 
 def _unescape(s: str) -> str:
@@ -485,7 +451,7 @@ class _Reader:
                             trntype = trntypes[v] = v.strip() or None
                         elif trntype is v:
                             trntype = v.strip() or None
-                    # Positional, in the field order of recon.model (see _twin_constructor).
+                    # Positional, in the field order of recon.model (see recon.model.fast_constructor).
                     records_append(new_record(new_source(display, at, None, fitid), dt, amount, desc,  # type: ignore[misc]
                                               account, name, memo, check, trntype, fitid))
                     action = d.get("CORRECTACTION")

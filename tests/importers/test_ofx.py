@@ -536,56 +536,6 @@ def test_fast_constructors_build_equal_records() -> None:
         fast.amount = Decimal(0)  # type: ignore[misc]  # still frozen
 
 
-def test_twin_constructor_builds_real_instances_or_falls_back() -> None:
-    import copy
-    import dataclasses
-    import pickle
-
-    from recon.importers.ofx import _twin_constructor
-
-    def is_twin(make: object) -> bool:
-        return "_twin" in getattr(getattr(make, "__code__", None), "co_names", ())
-
-    assert is_twin(_new_record) and is_twin(_new_source)
-    args = (Source("f.ofx", 3, None, "F1"), date(2026, 1, 2), Decimal("-1.00"), "d")
-    rec = _new_record(*args)
-    assert type(rec) is BankRecord and rec == BankRecord(*args) and hash(rec) == hash(BankRecord(*args))
-    assert rec.payee == "" and rec.account is None and rec.pending is False  # defaults
-    assert pickle.loads(pickle.dumps(rec)) == rec and copy.deepcopy(rec) == rec
-    assert dataclasses.replace(rec, memo="m") == BankRecord(*args, memo="m")
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        rec.memo = "x"  # type: ignore[misc]
-
-    @dataclasses.dataclass(frozen=True, slots=True)
-    class WithPost:
-        a: int
-
-        def __post_init__(self) -> None:
-            pass
-
-    @dataclasses.dataclass(frozen=True)
-    class NoSlots:
-        a: int
-
-    @dataclasses.dataclass(frozen=True, slots=True)
-    class Factory:
-        a: list = dataclasses.field(default_factory=list)
-
-    @dataclasses.dataclass(frozen=True, slots=True)
-    class Base:
-        a: int
-
-    @dataclasses.dataclass(frozen=True, slots=True)
-    class Derived(Base):
-        b: int
-
-    for cls in (WithPost, NoSlots, Factory, Derived):
-        assert not is_twin(_twin_constructor(cls)), cls  # model.fast_constructor's result instead
-    assert _twin_constructor(WithPost) is WithPost and _twin_constructor(NoSlots) is NoSlots
-    assert _twin_constructor(Factory)() == Factory()
-    assert _twin_constructor(Derived)(1, 2) == Derived(1, 2)
-
-
 def test_extract_pauses_the_cyclic_gc_and_restores_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
