@@ -534,3 +534,29 @@ def test_fast_constructors_build_equal_records() -> None:
                                                                   for f in fields(BankRecord)]
     with pytest.raises(AttributeError):
         fast.amount = Decimal(0)  # type: ignore[misc]  # still frozen
+
+
+def test_extract_pauses_the_cyclic_gc_and_restores_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from recon.importers import ofx
+
+    seen: list[bool] = []
+    real = ofx.parse_ofx_bytes
+
+    def spy(data: bytes, display: str) -> ImportResult:
+        seen.append(gc.isenabled())
+        return real(data, display)
+
+    monkeypatch.setattr(ofx, "parse_ofx_bytes", spy)
+    assert gc.isenabled()
+    read(tmp_path, doc(stmt(trn())))
+    assert seen == [False] and gc.isenabled()
+    reject(tmp_path, doc(stmt(trn(amount="12x"))))
+    assert seen == [False, False] and gc.isenabled()  # restored after a ParseError too
+    gc.disable()
+    try:
+        read(tmp_path, doc(stmt(trn())))
+        assert not gc.isenabled()  # a caller's paused GC stays paused
+    finally:
+        gc.enable()
