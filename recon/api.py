@@ -152,6 +152,8 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
             notes.append(f"override: link of {o.transaction} ignored - no such transaction in this run")
     refs = bill_id_for(bills)
     m = match(txs, refs, config)
+    if large:
+        release_free_memory()   # the matcher's working columns are freed: hand the pages back
     ctx = CheckContext(as_of=as_of, config=config, transactions=tuple(txs), bills=tuple(refs), match=m,
                        uncashed_checks=norm.uncashed_checks, bank_last_date=last_bank)
     findings = run_checks(ctx)

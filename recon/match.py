@@ -23,7 +23,6 @@ from operator import attrgetter
 
 from recon.config import Config
 from recon.dates import add_business_days, business_days_between, parse_month
-from recon.memory import release_free_memory
 from recon.model import Allocation, Bill, BillRef, Transaction, fast_constructor, gc_paused
 from recon.sorting import sort_by, sorted_by
 
@@ -116,9 +115,8 @@ def autopay_expected(t: Transaction, b: Bill, config: Config) -> bool:
     return False
 
 
-def _pair_returns(txs: list[Transaction], config: Config
+def _pair_returns(txs: list[Transaction], credits: list[Transaction], config: Config
                   ) -> tuple[list[tuple[Transaction, Transaction]], set[str]]:
-    credits = [t for t in txs if t.amount > ZERO]
     used: set[str] = set()
     if not credits:
         return [], used
@@ -208,7 +206,8 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
         end = plan_end.get(a)
         return bool(end and day > end)
 
-    pairs, returned_ids = _pair_returns(txs, config)
+    credits = [t for t in txs if t.amount > ZERO]
+    pairs, returned_ids = _pair_returns(txs, credits, config)
     overrides_link = {o.transaction: o.bill for o in config.overrides if o.kind == "link"}
     allocations: list[Allocation] = []
     duplicates: list[tuple[Transaction, str, str]] = []
@@ -374,8 +373,7 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
     dups_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)  # -amount -> duplicates, in order
     for dup, _, _ in duplicates:
         dups_by_amount[-dup.amount].append(dup)
-    for c in sorted((t for t in txs if t.amount > ZERO and t.id not in returned_ids),
-                    key=lambda t: (t.date, t.id)):
+    for c in sorted((t for t in credits if t.id not in returned_ids), key=lambda t: (t.date, t.id)):
         for dup in dups_by_amount.get(c.amount, ()):
             if dup.id not in refunds and dup.date < c.date:
                 refunds[dup.id] = c
@@ -399,7 +397,6 @@ def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: b
                 left -= give
     if columns:
         cols.done()
-        release_free_memory()   # the column pass's working arrays are freed: hand the pages back
         settled_of = settled.account_of
         return MatchResult(allocations=mc.AllocationColumns(settled.columns, allocations),
                            states=states, returns=pairs, duplicates=duplicates, refunds=refunds,

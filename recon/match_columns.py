@@ -92,7 +92,8 @@ class BillColumns:
         # Each account's bills in (coverage month, id) order: usually they come that way already
         # (codes follow first appearance, so grouped input has non-decreasing codes).
         same = acc[1:] == acc[:-1]
-        if n and np.all(acc[1:] >= acc[:-1]) and np.all(mon[1:][same] > mon[:-1][same]):
+        in_order = bool(n and np.all(acc[1:] >= acc[:-1]) and np.all(mon[1:][same] > mon[:-1][same]))
+        if in_order:
             order = np.arange(n)
         else:
             idx = list(range(n))
@@ -100,19 +101,24 @@ class BillColumns:
                 idx.sort(key=key)    # stable: by (account, month, id)
             order = np.array(idx, dtype=np.int64)
         self.order = order                            # sorted position -> input row
-        acc_s = acc[order]
+        acc_s = acc if in_order else acc[order]
+
+        def by_pos(column: np.ndarray) -> np.ndarray:
+            return column if in_order else column[order]
+
         self.start = np.searchsorted(acc_s, np.arange(len(codes)), side="left")
         self.end = np.searchsorted(acc_s, np.arange(len(codes)), side="right")
         cents = _cents(charges, 1)
         ok = cents >= 0
-        self.cents_s = np.maximum(cents, 0)[order]
+        self.cents_s = by_pos(np.maximum(cents, 0))
         bad = np.zeros(len(codes), dtype=bool)
         bad[acc[~ok]] = True
         self.bad_account = bad                        # some charge not usable here: general path
         self.csum = np.cumsum(self.cents_s)
         self.base = np.where(self.start > 0, self.csum[np.maximum(self.start - 1, 0)], 0)
-        self.bill_ord_s = _ordinals([b.bill_date for b in bills])[order]
-        self.due_ord_s = _ordinals([b.due_date for b in bills])[order]
+        self.bill_ord_s = by_pos(_ordinals([b.bill_date for b in bills]))
+        self.due_ord_s = by_pos(_ordinals([b.due_date for b in bills]))
+        self.in_order = in_order
         self.paid_s = np.zeros(n, dtype=np.int64)     # cents paid on time by settled debits
         self._objs: list[BillState | None] = [None] * n
 
@@ -177,8 +183,8 @@ class BillColumns:
 
     def _by_row(self) -> tuple[np.ndarray, np.ndarray]:
         """(cents paid, charge in cents) of each bill, in the order the bills came."""
-        if getattr(self, "_done", False):
-            return self.paid_r, self.cents_r
+        if self.in_order:
+            return self.paid_s, self.cents_s
         inv = self._pos_of_row()
         return self.paid_s[inv], self.cents_s[inv]
 
@@ -188,10 +194,10 @@ class BillColumns:
         if getattr(self, "_built", False):
             self.__dict__.clear()
             return
-        paid, cents = self._by_row()
-        keep = {k: self.__dict__[k] for k in ("refs", "charges", "ids", "_objs", "_state_cls")}
+        keep = {k: self.__dict__[k] for k in ("refs", "charges", "ids", "_objs", "_state_cls", "paid_s",
+                                              "cents_s", "order", "in_order", "n")}
         self.__dict__.clear()
-        self.__dict__.update(keep, paid_r=paid, cents_r=cents, _done=True)
+        self.__dict__.update(keep, _done=True)
 
 
 def _decimals(cents: np.ndarray) -> np.ndarray:
@@ -300,17 +306,21 @@ def settle(cols: BillColumns, payments: list[Transaction], *, plan_end: Mapping[
     # one day, and this pass only compares debits of one account, and each with the first debit
     # that may touch any account; so when there is none of those, and no account has two debits
     # on one day, the order of the days is enough (sorting a million ids is a fifth of the pass).
-    perm = np.lexsort((day, counts))
+    perm = np.lexsort((day, counts)) if any_written else np.argsort(day, kind="stable")
     pos = np.empty(n, dtype=np.int64)                  # position in payment order
     pos[perm] = np.arange(n)
     confined = np.flatnonzero(~anywhere & ~ret)
-    by_account = confined[np.lexsort((pos[confined], hint[confined]))]
+
+    def by_account_of(pos: np.ndarray) -> np.ndarray:     # the confined, by (account, position)
+        return confined[np.argsort(hint[confined] * n + pos[confined])]
+
+    by_account = by_account_of(pos)
     h, c, d = hint[by_account], counts[by_account], day[by_account]
     if anywhere.any() or np.any((h[1:] == h[:-1]) & (c[1:] == c[:-1]) & (d[1:] == d[:-1])):
         by_id = np.array(sorted(range(n), key=ids.__getitem__), dtype=np.int64)
         perm = by_id[np.lexsort((day[by_id], counts[by_id]))]
         pos[perm] = np.arange(n)
-        by_account = confined[np.lexsort((pos[confined], hint[confined]))]
+        by_account = by_account_of(pos)
     first_anywhere = int(pos[anywhere].min()) if anywhere.any() else n
     cut = np.full(na + 1, n, dtype=np.int64)           # an account's first general-path debit
     g = general & ~anywhere & ~ret
@@ -358,9 +368,13 @@ def settle(cols: BillColumns, payments: list[Transaction], *, plan_end: Mapping[
     rows, k = rows[by], k[by]
     acct_rows = hint[rows]
     bill_rows = cols.order[k]
-    whys, why_code, conf = _reasons(cols, payments, rows, acct_rows, why_of, confidence_of)
+    names = cols.names
+
+    def reasons() -> tuple[list[str], np.ndarray, list[float], np.ndarray]:
+        return _reasons(names, payments, rows, acct_rows, why_of, confidence_of)
+
     columns = SettledColumns(tids=_take(ids, rows), bill_ids=cols.ids, bill_rows=bill_rows, cents=cents[rows],
-                             confidence=conf, reasons=[w + "; on time" for w in whys], reason_code=why_code)
+                             reasons=reasons)
     index: list[np.ndarray] = []
 
     def account_of() -> dict[str, str]:
@@ -384,20 +398,19 @@ def settle(cols: BillColumns, payments: list[Transaction], *, plan_end: Mapping[
     return Settled(rest, account_of, columns, last_paid)
 
 
-def _reasons(cols: BillColumns, payments: list[Transaction], rows: np.ndarray, acct: np.ndarray,
+def _reasons(names: list[str], payments: list[Transaction], rows: np.ndarray, acct: np.ndarray,
              why_of: Callable[[str, bool], str], confidence_of: Callable[[Transaction, str], float]
-             ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Each settled debit's reason ("<where> names billing account <a>") as (distinct reasons, code
-    per debit), and its confidence: worked out once per (account, check?) and once per
+             ) -> tuple[list[str], np.ndarray, list[float], np.ndarray]:
+    """Each settled debit's reason ("<where> names billing account <a>; on time") and confidence, as
+    (distinct values, code per debit) each: worked out once per (account, check?) and once per
     (classification, check?)."""
     m = len(rows)
     if not m:
-        return [], np.zeros(0, dtype=np.int64), np.zeros(0)
+        return [], np.zeros(0, dtype=np.int64), [], np.zeros(0, dtype=np.int64)
     txs = _take(payments, rows)
     checks = [t.check_number for t in txs]
     chk = np.zeros(m, dtype=np.int64) if checks.count(None) == m else \
         np.fromiter(map(bool, checks), dtype=np.int64, count=m)
-    names = cols.names
     if not chk.any():       # reason codes: the account's code, or 2 x code + 1 for a check
         whys, code = [why_of(a, False) for a in names], acct
     else:
@@ -415,7 +428,7 @@ def _reasons(cols: BillColumns, payments: list[Transaction], rows: np.ndarray, a
     first = np.full(len(keys), m, dtype=np.int64)   # the first debit of each key
     np.minimum.at(first, ckey, np.arange(m))
     confs = [confidence_of(txs[j], whys[int(code[j])]) for j in first.tolist()]
-    return whys, code, np.array(confs, dtype=np.float64)[ckey]
+    return [w + "; on time" for w in whys], code, confs, ckey
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -429,24 +442,25 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class SettledColumns:
-    """The column pass's allocations, one per settled debit, as columns (values coded where they
-    repeat): bill = bill_ids[bill_rows[i]], amount = cents[i] / 100, reason = reasons[reason_code[i]]."""
+    """The column pass's allocations, one per settled debit, as columns: bill =
+    bill_ids[bill_rows[i]], amount = cents[i] / 100; the reasons and confidences (text, from the
+    account, check or not, and classification) are worked out when the allocations are read."""
 
     def __init__(self, *, tids: list[str], bill_ids: list[str], bill_rows: np.ndarray, cents: np.ndarray,
-                 confidence: np.ndarray, reasons: list[str], reason_code: np.ndarray) -> None:
-        self.tids, self.bill_ids, self.bill_rows, self.cents = tids, bill_ids, bill_rows, cents
-        self.confidence, self.reasons, self.reason_code = confidence, reasons, reason_code
+                 reasons: Callable[[], tuple[list[str], np.ndarray, list[float], np.ndarray]]) -> None:
+        self.tids, self.bill_ids, self.bill_rows, self.cents, self.reasons = tids, bill_ids, bill_rows, cents, reasons
 
     def __len__(self) -> int:
         return len(self.tids)
 
     def allocations(self) -> list[Allocation]:
-        """The Allocations, by transaction id."""
+        """The Allocations, by transaction id (one object per distinct amount, reason, confidence)."""
+        whys, why_code, confs, conf_code = self.reasons()
         o = np.array(sorted(range(len(self.tids)), key=self.tids.__getitem__), dtype=np.int64)
-        amounts, code = np.unique(self.cents[o], return_inverse=True)
+        amounts, code = _codes_any(self.cents[o])
         return list(map(_new_allocation, _take(self.tids, o), _take(self.bill_ids, self.bill_rows[o]),
-                        _take([Decimal(int(c)).scaleb(-2) for c in amounts], code), self.confidence[o].tolist(),
-                        _take(self.reasons, self.reason_code[o]), repeat(False)))
+                        _take([Decimal(int(c)).scaleb(-2) for c in amounts.tolist()], code),
+                        _take(confs, conf_code[o]), _take(whys, why_code[o]), repeat(False)))
 
 
 class Settled:
