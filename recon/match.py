@@ -7,6 +7,10 @@ Three passes (STYLE.md section 6):
 3. allocate FIFO over each account's open monthly charges; an excess is carried as credit to the
    following bills; a debit needed by no bill is a duplicate draw or an unmatched charge.
 
+From 20,000 debits on, the common case of passes 2 and 3 (a debit naming a live account that fits
+its oldest open bill, on time) is settled for all such debits at once over columns
+(recon/match_columns.py); everything else still goes one by one, and the result is the same.
+
 A bill's *charge* is what that month adds (member's share: premium less subsidies). Adjustments
 (returned-payment re-billing, fees, credits) are shown on the bill but not matched, so a returned
 month is never counted twice.
