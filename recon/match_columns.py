@@ -35,6 +35,7 @@ import numpy as np
 
 from recon.memory import release_free_memory
 from recon.model import Allocation, BillRef, Transaction, fast_constructor
+from recon.money import AmountError, from_cents, to_cents
 
 if TYPE_CHECKING:
     from recon.match import BillState
@@ -58,8 +59,10 @@ def _cents(values: list[Decimal], sign: int) -> np.ndarray:
     table = {}
     for k in set(keys):
         v = Decimal(k) * sign
-        c = v * 100
-        table[k] = int(c) if v.is_finite() and v >= 0 and c == c.to_integral_value() else -1
+        try:
+            table[k] = to_cents(v) if v.is_finite() and v >= 0 else -1
+        except AmountError:     # fractions of a cent
+            table[k] = -1
     return np.fromiter(map(table.__getitem__, keys), dtype=np.int64, count=len(values))
 
 
@@ -223,7 +226,7 @@ def _dec(cents: int) -> Decimal:
     if d is None:
         if len(_DEC) > 100_000:
             _DEC.clear()
-        d = _DEC[cents] = Decimal(cents).scaleb(-2)
+        d = _DEC[cents] = from_cents(cents)
     return d
 
 
@@ -459,7 +462,7 @@ class SettledColumns:
         o = np.array(sorted(range(len(self.tids)), key=self.tids.__getitem__), dtype=np.int64)
         amounts, code = _codes_any(self.cents[o])
         return list(map(_new_allocation, _take(self.tids, o), _take(self.bill_ids, self.bill_rows[o]),
-                        _take([Decimal(int(c)).scaleb(-2) for c in amounts.tolist()], code),
+                        _take([_dec(c) for c in amounts.tolist()], code),
                         _take(confs, conf_code[o]), _take(whys, why_code[o]), repeat(False)))
 
 
