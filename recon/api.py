@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 class RunResult:
     report: Report
     match: MatchResult
+    # Indexes the reports build once over this result (recon.report.csv_out._lookup).
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def display_path(p: Path) -> str:
