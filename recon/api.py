@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from recon.autopay_pattern import find_autopay_draws
 from recon.checks import CheckContext, run_checks
 from recon.config import Config
 from recon.detect import discover, identify
@@ -152,6 +153,9 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
                          + ("" if seen else " - no such transaction in this run"))
         elif o.kind == "link" and not any(t.id == o.transaction for t in txs):
             notes.append(f"override: link of {o.transaction} ignored - no such transaction in this run")
+    auto = find_autopay_draws(txs, config)
+    txs = [replace(t, autopay=True, classified_by=f"{t.classified_by}; AutoPay: {auto[t.id]}")
+           if t.id in auto and not t.autopay else t for t in txs]
     refs = bill_id_for(bills)
     m = match(txs, refs, config)
     if large:

@@ -7,9 +7,7 @@ Three passes (STYLE.md section 6):
 3. allocate FIFO over each account's open monthly charges; an excess is carried as credit to the
    following bills; a debit needed by no bill is a duplicate draw or an unmatched charge.
 
-From 20,000 debits on, the common case of passes 2 and 3 (a debit naming a live account that fits
-its oldest open bill, on time) is settled for all such debits at once over columns
-(recon/match_columns.py); everything else still goes one by one, and the result is the same.
+One path for every size: an organisation's year goes through the same loop as a household's.
 
 A bill's *charge* is what that month adds (member's share: premium less subsidies). Adjustments
 (returned-payment re-billing, fees, credits) are shown on the bill but not matched, so a returned
@@ -19,31 +17,33 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from operator import attrgetter
 
 from recon.config import Config
-from recon.dates import add_business_days, business_days_between, parse_month
-from recon.model import Allocation, Bill, BillRef, Transaction, fast_constructor, gc_paused
+from recon.dates import add_business_days, add_months, business_days_between, parse_month
+from recon.model import Allocation, Bill, BillRef, Transaction, gc_paused
 from recon.sorting import sort_by, sorted_by
 
 ZERO = Decimal(0)
-_new_allocation = fast_constructor(Allocation)
 
 
-def bill_charge(b: Bill) -> Decimal:
-    """What this bill adds for its own coverage month (see module docstring)."""
+def bill_charge(b: Bill) -> Decimal | None:
+    """What this bill adds for its own coverage month (see module docstring), or None when the bill
+    does not show it and it cannot be worked out from fields that were read (never taken as 0)."""
     if b.current_charges is not None:
         return b.current_charges
     if b.premium is not None:
         return b.premium - (b.subsidy or ZERO)
-    if b.previous_balance is not None:
-        carried = b.previous_balance - (b.payments_received or ZERO) + (b.adjustments or ZERO)
-        return b.amount_due - carried
-    return b.amount_due
+    if b.previous_balance is None:
+        return b.amount_due      # nothing carried (a first bill): the amount due is the month's charge
+    if b.payments_received is None:
+        return None
+    # A bill without an adjustments line has none; a payments line that was not read is unknown.
+    return b.amount_due - (b.previous_balance - b.payments_received + (b.adjustments or ZERO))
 
 
 def bill_id_for(bills: list[Bill]) -> list[BillRef]:
@@ -63,10 +63,10 @@ def bill_id_for(bills: list[Bill]) -> list[BillRef]:
 class BillState:
     """A bill's running state during matching: compared by identity, never by value."""
 
-    __slots__ = ("ref", "bill", "id", "charge", "remaining", "paid_on_time", "paid_late")
+    __slots__ = ("ref", "bill", "id", "charge", "remaining", "paid_on_time", "paid_late", "known")
 
     def __init__(self, ref: BillRef, charge: Decimal, remaining: Decimal,
-                 paid_on_time: Decimal = ZERO, paid_late: Decimal = ZERO) -> None:
+                 paid_on_time: Decimal = ZERO, paid_late: Decimal = ZERO, known: bool = True) -> None:
         self.ref = ref
         self.bill = ref.bill       # ref's, kept at hand for the allocation loop
         self.id = ref.id
@@ -74,6 +74,7 @@ class BillState:
         self.remaining = remaining
         self.paid_on_time = paid_on_time
         self.paid_late = paid_late
+        self.known = known          # False: the charge was not read (the amount due stands in)
 
     def __repr__(self) -> str:
         return (f"BillState({self.ref.id}, charge={self.charge}, remaining={self.remaining}, "
@@ -82,8 +83,7 @@ class BillState:
 
 @dataclass
 class MatchResult:
-    """At organisation size allocations, states and account_of are read-only columnar views
-    (recon/match_columns.py) that build their objects on first read; otherwise lists and dicts."""
+    """What the matcher settled: allocations, each bill's state, and what paid no bill."""
 
     allocations: Sequence[Allocation]
     states: Mapping[str, BillState]               # bill id -> state
@@ -150,267 +150,258 @@ def _pair_returns(txs: list[Transaction], credits: list[Transaction], config: Co
 def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> MatchResult:
     """Allocate every Connector payment to bills (see module docstring)."""
     with gc_paused():
-        return _match(txs, bills, config)
+        return _Matcher(bills, config).run(txs)
 
 
 # A debit that names no account may pay several accounts' open bills at once; that is looked for
-# among this many accounts with something open at most (see _choose_accounts).
+# among this many accounts with something open at most (see _find_sum).
 SUM_SEARCH_ACCOUNTS = 8
 SUM_SEARCH_TRIES = 100_000
 
-# From this many debits on, the common case is settled over columns (recon/match_columns.py):
-# below it, numpy's import and set-up cost more than they save.
-COLUMNS_FROM = 20_000
 
+class _Matcher:
+    """One pass over the payments in the order they count, each bill's state kept as it goes."""
 
-def _match(txs: list[Transaction], bills: list[BillRef], config: Config, fast: bool = True,
-           columns: bool | None = None) -> MatchResult:
-    """`fast=False` sends every payment through the general path, `columns=False` keeps the fast
-    path one by one (tests compare the three); `columns=None` chooses by size."""
-    tol = config.tolerances
-    if columns is None:
-        columns = fast and len(txs) >= COLUMNS_FROM
-    columns = columns and fast and bool(bills) and bool(txs)
-    states: Mapping[str, BillState]
-    if columns:
-        from recon import match_columns as mc
-
-        cols = mc.BillColumns(bills, bill_charge)
-        by_account: dict[str, list[BillState]] = mc.ByAccount(cols)
-        states = mc.LazyMapping(cols.all_states)
-        accounts = cols.accounts
-        account_set: Container[str] = cols.code
-    else:
-        states = {}
-        by_account = defaultdict(list)
-        new_state = BillState
-        last_acct, lst = None, []
+    def __init__(self, bills: list[BillRef], config: Config) -> None:
+        self.config = config
+        self.slack = timedelta(days=config.tolerances.pay_before_bill_days)
+        self.states: dict[str, BillState] = {}
+        self.by_account: dict[str, list[BillState]] = defaultdict(list)
         for r in bills:
-            b = r.bill
-            c = b.current_charges       # bill_charge(b), its first case inlined (1.2M bills)
-            if c is None:
-                c = bill_charge(b)
-            s = states[r.id] = new_state(r, c, c)
-            a = b.billing_account
-            if a != last_acct:          # bills usually come grouped by account
-                lst, last_acct = by_account[a], a
-            lst.append(s)
-        for lst in by_account.values():
-            # Each account's bills in (coverage month, id) order; usually they come that way already.
-            if len(lst) > 1 and not all(x.bill.coverage_month < y.bill.coverage_month
-                                        for x, y in zip(lst, lst[1:])):
-                lst.sort(key=lambda s: (s.bill.coverage_month, s.id))
-        accounts = sorted(by_account)
-        account_set = set(accounts)
-    plan_end: dict[str, date | None] = {}
-    for acc in config.accounts:               # config.account(): the first entry of a number wins
-        plan_end.setdefault(acc.number, acc.plan_end)
+            charge = bill_charge(r.bill)
+            known = charge is not None
+            if charge is None:      # not read and not derivable: the bill's amount due is the cap
+                charge = r.bill.amount_due
+            s = self.states[r.id] = BillState(r, charge, charge, known=known)
+            self.by_account[r.bill.billing_account].append(s)
+        for lst in self.by_account.values():
+            lst.sort(key=lambda s: (s.bill.coverage_month, s.id))
+        self.accounts = sorted(self.by_account)
+        self.plan_end: dict[str, date | None] = {}
+        for acc in config.accounts:           # config.account(): the first entry of a number wins
+            self.plan_end.setdefault(acc.number, acc.plan_end)
+        self.allocations: list[Allocation] = []
+        self.duplicates: list[tuple[Transaction, str, str]] = []
+        self.unmatched: list[tuple[Transaction, str, str | None]] = []
+        self.account_of: dict[str, str] = {}
+        self.last_paid: dict[str, list[tuple[Transaction, str]]] = defaultdict(list)
 
-    def plan_ended(a: str, day: date) -> bool:
-        end = plan_end.get(a)
-        return bool(end and day > end)
+    # -- the account's state as of a day --------------------------------------------------------
+    def issued(self, s: BillState, d: date) -> bool:
+        return s.bill.bill_date <= d + self.slack
 
-    credits = [t for t in txs if t.amount > ZERO]
-    pairs, returned_ids = _pair_returns(txs, credits, config)
-    overrides_link = {o.transaction: o.bill for o in config.overrides if o.kind == "link"}
-    allocations: list[Allocation] = []
-    duplicates: list[tuple[Transaction, str, str]] = []
-    unmatched: list[tuple[Transaction, str, str | None]] = []
-    account_of: dict[str, str] = {}
-    # account -> [debit, bill id, debit, bill id, ...] (flat: no pair tuple per draw at 900k draws)
-    last_paid: dict[str, list[Transaction | str]] = defaultdict(list)
+    def open_due(self, a: str, d: date) -> Decimal:
+        return sum((s.remaining for s in self.by_account[a] if self.issued(s, d) and s.remaining > 0), ZERO)
 
-    # Returned debits take part only to learn which account they were for; they pay nothing.
-    payments = [t for t in txs if t.amount < ZERO]
-    if columns:
-        pass        # the column pass works out the order itself (recon/match_columns.py)
-    elif any([t.date_written for t in payments]):
-        payments.sort(key=lambda t: (counts_on(t), t.date, t.id))
-    else:
-        sort_by(payments, attrgetter("date"), attrgetter("id"))   # the same: counts_on(t) is t.date
-
-    slack = timedelta(days=tol.pay_before_bill_days)
-
-    def issued(s: BillState, d: date) -> bool:
-        return s.bill.bill_date <= d + timedelta(days=tol.pay_before_bill_days)
-
-    def open_due(a: str, d: date) -> Decimal:
-        return sum((s.remaining for s in by_account[a] if issued(s, d) and s.remaining > 0), ZERO)
-
-    def prefix_sums(a: str, d: date) -> list[Decimal]:
+    def prefix_sums(self, a: str, d: date) -> list[Decimal]:
+        """What paying the account's open, issued bills oldest first adds up to, bill by bill."""
         out, acc = [], ZERO
-        for s in by_account[a]:
-            if issued(s, d) and s.remaining > 0:
+        for s in self.by_account[a]:
+            if self.issued(s, d) and s.remaining > 0:
                 acc += s.remaining
                 out.append(acc)
         return out
 
-    def current_bill(a: str, d: date) -> BillState | None:
-        cands = [s for s in by_account[a] if issued(s, d)]
+    def current_bill(self, a: str, d: date) -> BillState | None:
+        cands = [s for s in self.by_account[a] if self.issued(s, d)]
         return cands[-1] if cands else None
 
-    def next_bill(a: str, d: date) -> BillState | None:
-        cands = [s for s in by_account[a] if not issued(s, d)]
+    def next_bill(self, a: str, d: date) -> BillState | None:
+        cands = [s for s in self.by_account[a] if not self.issued(s, d)]
         return cands[0] if cands else None
 
-    def plan_and_give(t: Transaction) -> None:
-        """The general path: choose the account(s), then allocate FIFO."""
+    def in_cycle(self, s: BillState, d: date) -> bool:
+        """Whether day ``d`` falls in the cycle of bill ``s``: from its bill date until the next
+        bill is generated (the AutoPay window, the 22nd to a few business days later, is inside)."""
+        return s.bill.bill_date - self.slack <= d < add_months(s.bill.bill_date, 1)
+
+    def plan_ended(self, a: str, day: date) -> bool:
+        end = self.plan_end.get(a)
+        return bool(end and day > end)
+
+    # -- the pass -------------------------------------------------------------------------------
+    def run(self, txs: list[Transaction]) -> MatchResult:
+        credits = [t for t in txs if t.amount > ZERO]
+        pairs, returned_ids = _pair_returns(txs, credits, self.config)
+        links = {o.transaction: o.bill for o in self.config.overrides if o.kind == "link"}
+        # Returned debits take part only to learn which account they were for; they pay nothing.
+        payments = sorted((t for t in txs if t.amount < ZERO), key=lambda t: (counts_on(t), t.date, t.id))
+        for t in payments:
+            if links.get(t.id) in self.states:
+                s = self.states[links[t.id]]
+                _give(self.allocations, s, t, -t.amount, 1.0, "override: linked by the user in recon.toml",
+                      counts_on(t), self.config, override=True)
+                self.account_of[t.id] = s.bill.billing_account
+                continue
+            self.pay(t, returned=t.id in returned_ids)
+        refunds = self.refunds(credits, returned_ids)
+        carried = self.carry_duplicates(refunds)
+        sort_by(self.allocations, attrgetter("transaction_id"), attrgetter("bill_id"))
+        return MatchResult(allocations=self.allocations, states=self.states, returns=pairs,
+                           duplicates=self.duplicates, refunds=refunds, unmatched=self.unmatched,
+                           account_of=self.account_of, carried=carried)
+
+    def pay(self, t: Transaction, returned: bool) -> None:
+        """Choose the account(s) a debit pays, then allocate it FIFO over their open bills."""
         amount = -t.amount
         d = counts_on(t)
-        if t.id in overrides_link and overrides_link[t.id] in states:
-            s = states[overrides_link[t.id]]
-            _give(allocations, s, t, amount, 1.0, "override: linked by the user in recon.toml", d,
-                  config, override=True)
-            account_of[t.id] = s.bill.billing_account
+        if not self.accounts:
+            self.unmatched.append((t, "no bill was read for any billing account", None))
             return
-        if not accounts:
-            unmatched.append((t, "no bill was read for any billing account", None))
-            return
-        hint = t.billing_account_hint
-        if hint is not None and hint in account_set and (not plan_ended(hint, t.date)
-                                                         or open_due(hint, d) == amount):
-            # The account the payment names is live: _choose_accounts would pick it first.
-            live = None   # only needed when no plan is found, which cannot happen here
-            plan = [_hint_choice(t, amount)]
-        else:
-            live = [a for a in accounts if not plan_ended(a, t.date) or open_due(a, d) == amount]
-            plan = _choose_accounts(t, amount, d, live, open_due, current_bill, next_bill, prefix_sums) \
-                if live else []
-        if t.id in returned_ids:
+        live = [a for a in self.accounts if not self.plan_ended(a, t.date) or self.open_due(a, d) == amount]
+        plan = self.choose_accounts(t, amount, d, live) if live else []
+        if returned:
             if plan:
-                account_of[t.id] = plan[0][0]
+                self.account_of[t.id] = plan[0][0]
             return
         if not plan:
-            # Nothing open anywhere: a second draw for a paid cycle, or an amount that fits nothing.
-            assert live is not None
-            dup = _duplicate_of(t, amount, live, current_bill, last_paid)
+            # Nothing open: a second draw for a paid cycle, or a draw no bill covers.
+            dup = self.duplicate_of(t, amount, live)
             if dup:
-                duplicates.append((t, dup[0], dup[1]))
-                account_of[t.id] = dup[0]
+                self.duplicates.append((t, *dup))
+                self.account_of[t.id] = dup[0]
             else:
-                unmatched.append((t, *_why_unmatched(t, accounts, by_account, config)))
+                self.unmatched.append((t, *_why_unmatched(t, self.accounts, self.by_account, self.config)))
             return
         for a, part, why in plan:
-            account_of.setdefault(t.id, a)
-            left = part
-            lim = d + slack            # issued(s, d), hoisted
-            owing = [s for s in by_account[a] if s.remaining > 0]
-            opened = [s for s in owing if s.ref.bill.bill_date <= lim]
-            future = [s for s in owing if s.ref.bill.bill_date > lim]
-            for s, carried in [*((s, False) for s in opened), *((s, True) for s in future)]:
-                if left <= 0:
-                    break
-                give = min(left, s.remaining)
-                reason = why + ("; overpayment carried as credit to a later bill" if carried else "")
-                _give(allocations, s, t, give, _confidence(t, s, why, carried), reason, d, config)
-                left -= give
-                last_paid[a] += (t, s.ref.id)
-            if left > 0:
-                s = current_bill(a, d) or by_account[a][-1]
-                _give(allocations, s, t, left, 0.6, why + "; overpayment kept as a credit on this bill",
-                      d, config)
-                last_paid[a] += (t, s.ref.id)
+            self.account_of.setdefault(t.id, a)
+            self.give_fifo(t, a, part, why, d)
 
-    # The common case, done without the general planning above: a debit that names a live billing
-    # account and fits inside that account's oldest open, issued bill. `first_open[a]` indexes the
-    # first of the account's bills with something left to pay (remaining never goes up here).
-    first_open: dict[str, int] = dict.fromkeys(accounts, 0)
-    memo: dict[tuple[str, bool, str], tuple[str, float]] = {}  # -> (reason, confidence)
-    skip_ids = returned_ids | overrides_link.keys()
-    ends = {a for a, end in plan_end.items() if end}
-    new_alloc, add_alloc = _new_allocation, allocations.append
-    neg: dict[Decimal, Decimal] = {}
-
-    def confidence_of(t: Transaction, why: str) -> float:
-        return round(_confidence(t, None, why, False), 2)
-
-    rest = payments
-    if columns:
-        settled = mc.settle(cols, payments, plan_end=plan_end, returned=returned_ids, linked=overrides_link,
-                            slack_days=tol.pay_before_bill_days,
-                            autopay_expected=lambda t, b: autopay_expected(t, b, config), why_of=_hint_why,
-                            confidence_of=confidence_of)
-        rest = settled.rest
-        last_paid = mc.LastPaid(settled.last_paid)
-
-    for t in rest:
-        hint = t.billing_account_hint
-        if (fast and hint in account_set and t.date_written is None
-                and (hint not in ends or not plan_ended(hint, t.date))
-                and (not skip_ids or t.id not in skip_ids)):
-            lst = by_account[hint]
-            i = first_open[hint]
-            n = len(lst)
-            while i < n and lst[i].remaining <= 0:
-                i += 1
-            first_open[hint] = i
-            if i < n:
-                s = lst[i]
-                b = s.bill
-                d = t.date
-                ta = t.amount
-                amount = neg.get(ta)
-                if amount is None:
-                    amount = neg[ta] = -ta
-                if s.remaining >= amount and (b.bill_date <= d if not slack else b.bill_date <= d + slack) \
-                        and (d <= b.due_date or autopay_expected(t, b, config)):
-                    # == _hint_choice + FIFO over one bill + _give(on time), step for step
-                    key = (hint, not t.check_number, t.classified_by)
-                    got = memo.get(key)
-                    if got is None:
-                        why = _hint_choice(t, amount)[2]
-                        got = memo[key] = (why + "; on time", confidence_of(t, why))
-                    # Results share one object per value (900k draws: most leave 0 and pay a share).
-                    left = s.remaining - amount
-                    s.remaining = left if left else ZERO
-                    s.paid_on_time = amount if s.paid_on_time is ZERO else s.paid_on_time + amount
-                    tid = t.id
-                    add_alloc(new_alloc(tid, s.id, amount, got[1], got[0], False))
-                    if tid not in account_of:
-                        account_of[tid] = hint
-                    last_paid[hint] += (t, s.id)
-                    continue
-        plan_and_give(t)
-
-    # refunds of duplicate draws
-    refunds: dict[str, Transaction] = {}
-    dups_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)  # -amount -> duplicates, in order
-    for dup, _, _ in duplicates:
-        dups_by_amount[-dup.amount].append(dup)
-    for c in sorted((t for t in credits if t.id not in returned_ids), key=lambda t: (t.date, t.id)):
-        for dup in dups_by_amount.get(c.amount, ()):
-            if dup.id not in refunds and dup.date < c.date:
-                refunds[dup.id] = c
-                break
-    # A duplicate draw the Connector did not refund stays with it as a credit: it pays the
-    # account's later bills that are still open (the finding still names it). Done after the
-    # main pass, so a later payment that already paid such a bill keeps its allocation.
-    carried: dict[str, str] = {}
-    for t, a, _bid in sorted(duplicates, key=lambda x: (x[0].date, x[0].id)):
-        if t.id in refunds:
-            continue
-        left = -t.amount
-        for s in by_account[a]:
+    def give_fifo(self, t: Transaction, a: str, part: Decimal, why: str, d: date) -> None:
+        left = part
+        owing = [s for s in self.by_account[a] if s.remaining > 0]
+        opened = [(s, False) for s in owing if self.issued(s, d)]
+        future = [(s, True) for s in owing if not self.issued(s, d)]
+        for s, carried in opened + future:
             if left <= 0:
                 break
-            if s.bill.bill_date > t.date and s.remaining > 0:
-                give = min(left, s.remaining)
-                _give(allocations, s, t, give, 0.5, "duplicate draw kept by the Connector, carried as "
-                      "credit to a later bill", counts_on(t), config)
-                carried.setdefault(t.id, s.ref.id)
-                left -= give
-    if columns:
-        cols.done()
-        settled_of = settled.account_of
-        return MatchResult(allocations=mc.AllocationColumns(settled.columns, allocations),
-                           states=states, returns=pairs, duplicates=duplicates, refunds=refunds,
-                           unmatched=unmatched,
-                           account_of=mc.LazyMapping(lambda: {**settled_of(), **account_of}),
-                           carried=carried)
-    sort_by(allocations, attrgetter("transaction_id"), attrgetter("bill_id"))
-    return MatchResult(allocations=allocations,
-                       states=states, returns=pairs, duplicates=duplicates, refunds=refunds,
-                       unmatched=unmatched, account_of=account_of, carried=carried)
+            give = min(left, s.remaining)
+            reason = why + ("; overpayment carried as credit to a later bill" if carried else "")
+            _give(self.allocations, s, t, give, _confidence(t, why, carried), reason, d, self.config)
+            left -= give
+            self.last_paid[a].append((t, s.ref.id))
+        if left > 0:
+            s = self.current_bill(a, d) or self.by_account[a][-1]
+            _give(self.allocations, s, t, left, 0.6, why + "; overpayment kept as a credit on this bill",
+                  d, self.config)
+            self.last_paid[a].append((t, s.ref.id))
+
+    def choose_accounts(self, t: Transaction, amount: Decimal, d: date, accounts: list[str]
+                        ) -> list[tuple[str, Decimal, str]]:
+        """Which account(s) a payment pays, with the part for each and why (deterministic)."""
+        opens = {a: self.open_due(a, d) for a in accounts}
+        hint = t.billing_account_hint
+        if hint in accounts:
+            if amount > opens[hint]:
+                # One sitting paid the named account and others: the parts must add up exactly.
+                split = self.find_sum(amount, d, [a for a in accounts if opens[a] > 0], must=hint)
+                if split:
+                    return split
+            return [(hint, amount, _hint_why(hint, bool(t.check_number)))]
+        exact = [a for a in accounts if opens[a] == amount]
+        if len(exact) == 1:
+            return [(exact[0], amount, f"amount exact: equals the open balance {opens[exact[0]]}")]
+        cur = {a: self.current_bill(a, d) for a in accounts}
+        exact_bill = [a for a in accounts if cur[a] and cur[a].bill.amount_due == amount and opens[a] > 0]
+        if len(exact_bill) == 1:
+            return [(exact_bill[0], amount, "amount exact: equals the bill's amount due")]
+        positive = [a for a in accounts if opens[a] > 0]
+        split = self.find_sum(amount, d, positive)
+        if split:
+            return split
+        if len(accounts) == 1 and opens[accounts[0]] > 0:
+            a = accounts[0]
+            return [(a, amount, "only billing account; amount " +
+                     ("below" if amount < opens[a] else "above") + f" the open balance {opens[a]}")]
+        # The amount of a bill that is already paid: a second draw for it (a duplicate), not an
+        # overpayment of some other account.
+        for a in accounts:
+            cb = cur[a]
+            if cb and opens[a] == 0 and amount in (cb.bill.amount_due, cb.charge):
+                return []
+        if positive:
+            under = sorted((opens[a] - amount, a) for a in positive if amount <= opens[a])
+            if under:
+                a = under[0][1]
+                return [(a, amount, f"partial: closest open balance {opens[a]} in account {a}")]
+            a = sorted(positive, key=lambda x: (-opens[x], x))[0]
+            return [(a, amount, f"above the largest open balance {opens[a]} in account {a}")]
+        # Nothing open: an exact prepayment of the next bill.
+        for a in accounts:
+            nb = self.next_bill(a, d)
+            if nb and amount in (nb.bill.amount_due, nb.charge) and (nb.bill.bill_date - d).days <= 45:
+                return [(a, amount, f"amount exact: prepays the bill dated {nb.bill.bill_date.isoformat()}")]
+        return []
+
+    def find_sum(self, amount: Decimal, d: date, accounts: list[str], must: str | None = None
+                 ) -> list[tuple[str, Decimal, str]]:
+        """One debit for several plans: each account contributes a FIFO prefix of its open bills
+        (past due alone, or past due plus current), and the parts add up exactly. A household has
+        a few accounts; the search grows as 2^accounts, so it is bounded (an organisation's
+        thousands of accounts are never searched)."""
+        if len(accounts) > SUM_SEARCH_ACCOUNTS or (must is not None and must not in accounts):
+            return []
+        prefixes = {a: self.prefix_sums(a, d) for a in accounts}
+
+        def sums():   # smallest combinations first; within a budget
+            for n in range(2, len(prefixes) + 1):
+                for combo in itertools.combinations(prefixes, n):
+                    if must is None or must in combo:
+                        for parts in itertools.product(*(prefixes[a] for a in combo)):
+                            yield combo, parts
+
+        for combo, parts in itertools.islice(sums(), SUM_SEARCH_TRIES):
+            if sum(parts, ZERO) == amount:
+                return [(a, part, "sum: one debit paid " + " + ".join(
+                    f"{p} ({x})" for x, p in zip(combo, parts))) for a, part in zip(combo, parts)]
+        return []
+
+    def duplicate_of(self, t: Transaction, amount: Decimal, accounts: list[str]) -> tuple[str, str] | None:
+        """The paid bill a debit draws for a second time: a bill whose cycle the debit falls in and
+        whose amount it repeats. A debit after the last bill's cycle is not a duplicate."""
+        d = counts_on(t)
+        for a in [x for x in accounts if x == t.billing_account_hint] + accounts:
+            s = self.current_bill(a, d)
+            if s is None or not self.in_cycle(s, t.date):
+                continue
+            for prev, bid in reversed(self.last_paid[a]):
+                if bid == s.ref.id and (-prev.amount == amount or s.bill.amount_due == amount):
+                    return (a, s.ref.id)
+            if s.bill.amount_due == amount or s.charge == amount:
+                return (a, s.ref.id)
+        return None
+
+    def refunds(self, credits: list[Transaction], returned_ids: set[str]) -> dict[str, Transaction]:
+        out: dict[str, Transaction] = {}
+        dups_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)
+        for dup, _, _ in self.duplicates:
+            dups_by_amount[-dup.amount].append(dup)
+        for c in sorted((t for t in credits if t.id not in returned_ids), key=lambda t: (t.date, t.id)):
+            for dup in dups_by_amount.get(c.amount, ()):
+                if dup.id not in out and dup.date < c.date:
+                    out[dup.id] = c
+                    break
+        return out
+
+    def carry_duplicates(self, refunds: dict[str, Transaction]) -> dict[str, str]:
+        """A duplicate draw the Connector did not refund stays with it as a credit: it pays the
+        account's later bills still open (the finding still names it). Done after the main pass,
+        so a later payment that already paid such a bill keeps its allocation."""
+        carried: dict[str, str] = {}
+        for t, a, _bid in sorted(self.duplicates, key=lambda x: (x[0].date, x[0].id)):
+            if t.id in refunds:
+                continue
+            left = -t.amount
+            for s in self.by_account[a]:
+                if left <= 0:
+                    break
+                if s.bill.bill_date > t.date and s.remaining > 0:
+                    give = min(left, s.remaining)
+                    _give(self.allocations, s, t, give, 0.5, "duplicate draw kept by the Connector, "
+                          "carried as credit to a later bill", counts_on(t), self.config)
+                    carried.setdefault(t.id, s.ref.id)
+                    left -= give
+        return carried
 
 
 def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: Decimal, conf: float,
@@ -430,7 +421,7 @@ def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: D
                                   override=override))
 
 
-def _confidence(t: Transaction, s: BillState | None, why: str, carried: bool) -> float:
+def _confidence(t: Transaction, why: str, carried: bool) -> float:
     c = 0.5
     if "exact" in why or "sum" in why:
         c += 0.3
@@ -445,90 +436,8 @@ def _confidence(t: Transaction, s: BillState | None, why: str, carried: bool) ->
     return max(0.1, min(1.0, c))
 
 
-def _choose_accounts(t: Transaction, amount: Decimal, d: date, accounts: list[str], open_due,
-                     current_bill, next_bill, prefix_sums) -> list[tuple[str, Decimal, str]]:
-    """Which account(s) a payment pays, with the part for each and why (deterministic)."""
-    if t.billing_account_hint in accounts:
-        return [_hint_choice(t, amount)]
-    opens = {a: open_due(a, d) for a in accounts}
-    exact = [a for a in accounts if opens[a] == amount and amount > 0]
-    if len(exact) == 1:
-        return [(exact[0], amount, f"amount exact: equals the open balance {opens[exact[0]]}")]
-    cur_due = {a: (current_bill(a, d).bill.amount_due if current_bill(a, d) else None) for a in accounts}
-    exact_bill = [a for a in accounts if cur_due[a] == amount and opens[a] > 0]
-    if len(exact_bill) == 1:
-        return [(exact_bill[0], amount, "amount exact: equals the bill's amount due")]
-    positive = [a for a in accounts if opens[a] > 0]
-    # One debit for several plans: each account contributes a FIFO prefix of its open bills
-    # (past due alone, or past due plus current), and the parts must add up exactly. That is a
-    # household's few accounts (health and dental, two members): the search grows as 2^accounts,
-    # so over an organisation's thousands it is not tried (it would never end).
-    prefixes = {a: prefix_sums(a, d) for a in positive} if len(positive) <= SUM_SEARCH_ACCOUNTS else {}
-
-    def sums():     # smallest combinations first; within a budget (a year unpaid on 8 accounts: 12^8)
-        for n in range(2, len(prefixes) + 1):
-            for combo in itertools.combinations(prefixes, n):
-                for parts in itertools.product(*(prefixes[a] for a in combo)):
-                    yield combo, parts
-
-    for combo, parts in itertools.islice(sums(), SUM_SEARCH_TRIES):
-        if sum(parts, ZERO) == amount:
-            return [(a, part, "sum: one debit paid " + " + ".join(
-                f"{p} ({x})" for x, p in zip(combo, parts))) for a, part in zip(combo, parts)]
-    if len(accounts) == 1 and opens[accounts[0]] > 0:
-        a = accounts[0]
-        return [(a, amount, "only billing account; amount " +
-                 ("below" if amount < opens[a] else "above") + f" the open balance {opens[a]}")]
-    # The amount of a bill that is already paid: a second draw for it (a duplicate), not an
-    # overpayment of some other account.
-    for a in accounts:
-        cb = current_bill(a, d)
-        if cb and opens[a] == 0 and amount in (cb.bill.amount_due, cb.charge):
-            return []
-    if positive:
-        under = sorted((opens[a] - amount, a) for a in positive if amount <= opens[a])
-        if under:
-            a = under[0][1]
-            return [(a, amount, f"partial: closest open balance {opens[a]} in account {a}")]
-        a = sorted(positive, key=lambda x: (-opens[x], x))[0]
-        return [(a, amount, f"above the largest open balance {opens[a]} in account {a}")]
-    # Nothing open: an exact prepayment of the next bill.
-    for a in accounts:
-        nb = next_bill(a, d)
-        if nb and amount in (nb.bill.amount_due, nb.charge) and (nb.bill.bill_date - d).days <= 45:
-            return [(a, amount, f"amount exact: prepays the bill dated {nb.bill.bill_date.isoformat()}")]
-    return []
-
-
-def _hint_choice(t: Transaction, amount: Decimal) -> tuple[str, Decimal, str]:
-    a = t.billing_account_hint
-    assert a is not None
-    return (a, amount, _hint_why(a, bool(t.check_number)))
-
-
 def _hint_why(account: str, by_check: bool) -> str:
     return f"{'check register memo' if by_check else 'description'} names billing account {account}"
-
-
-def _plan_ended(account: str, d: date, config: Config) -> bool:
-    acc = config.account(account)
-    return bool(acc and acc.plan_end and d > acc.plan_end)
-
-
-def _duplicate_of(t: Transaction, amount: Decimal, accounts: list[str], current_bill,
-                  last_paid) -> tuple[str, str] | None:
-    for a in accounts:
-        s = current_bill(a, counts_on(t))
-        if s is None:
-            continue
-        paid = last_paid[a]
-        for k in range(len(paid) - 2, -1, -2):   # (debit, bill id) pairs, latest first
-            prev, bid = paid[k], paid[k + 1]
-            if bid == s.ref.id and (-prev.amount == amount or s.bill.amount_due == amount):
-                return (a, s.ref.id)
-        if s.bill.amount_due == amount or s.charge == amount:
-            return (a, s.ref.id)
-    return None
 
 
 def _why_unmatched(t: Transaction, accounts: list[str], by_account, config: Config
