@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from recon.autopay_pattern import find_autopay_draws
+from recon.bill_copies import merge_bill_copies
 from recon.checks import CheckContext, run_checks
 from recon.config import Config
 from recon.detect import discover, identify
@@ -156,7 +157,7 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
     auto = find_autopay_draws(txs, config)
     txs = [replace(t, autopay=True, classified_by=f"{t.classified_by}; AutoPay: {auto[t.id]}")
            if t.id in auto and not t.autopay else t for t in txs]
-    refs = bill_id_for(bills)
+    refs = bill_id_for(merge_bill_copies(bills))
     m = match(txs, refs, config)
     if large:
         release_free_memory()   # the matcher's working columns are freed: hand the pages back

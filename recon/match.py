@@ -185,6 +185,10 @@ class _Matcher:
         self.unmatched: list[tuple[Transaction, str, str | None]] = []
         self.account_of: dict[str, str] = {}
         self.last_paid: dict[str, list[tuple[Transaction, str]]] = defaultdict(list)
+        self.credits: list[Transaction] = []
+        self.refunded: set[str] = set()
+        self.refunds: dict[str, Transaction] = {}      # duplicate debit id -> its refund
+        self.carried: dict[str, str] = {}              # unrefunded duplicate id -> bill it credits
 
     # -- the account's state as of a day --------------------------------------------------------
     def issued(self, s: BillState, d: date) -> bool:
@@ -223,6 +227,7 @@ class _Matcher:
     def run(self, txs: list[Transaction]) -> MatchResult:
         credits = [t for t in txs if t.amount > ZERO]
         pairs, returned_ids = _pair_returns(txs, credits, self.config)
+        self.credits = sorted((c for c in credits if c.id not in returned_ids), key=lambda c: (c.date, c.id))
         links = {o.transaction: o.bill for o in self.config.overrides if o.kind == "link"}
         # Returned debits take part only to learn which account they were for; they pay nothing.
         payments = sorted((t for t in txs if t.amount < ZERO), key=lambda t: (counts_on(t), t.date, t.id))
@@ -234,12 +239,10 @@ class _Matcher:
                 self.account_of[t.id] = s.bill.billing_account
                 continue
             self.pay(t, returned=t.id in returned_ids)
-        refunds = self.refunds(credits, returned_ids)
-        carried = self.carry_duplicates(refunds)
         sort_by(self.allocations, attrgetter("transaction_id"), attrgetter("bill_id"))
         return MatchResult(allocations=self.allocations, states=self.states, returns=pairs,
-                           duplicates=self.duplicates, refunds=refunds, unmatched=self.unmatched,
-                           account_of=self.account_of, carried=carried)
+                           duplicates=self.duplicates, refunds=self.refunds, unmatched=self.unmatched,
+                           account_of=self.account_of, carried=self.carried)
 
     def pay(self, t: Transaction, returned: bool) -> None:
         """Choose the account(s) a debit pays, then allocate it FIFO over their open bills."""
@@ -260,6 +263,11 @@ class _Matcher:
             if dup:
                 self.duplicates.append((t, *dup))
                 self.account_of[t.id] = dup[0]
+                refund = self.refund_of(t)
+                if refund is not None:
+                    self.refunds[t.id] = refund
+                else:
+                    self.carry(t, dup[0])
             else:
                 self.unmatched.append((t, *_why_unmatched(t, self.accounts, self.by_account, self.config)))
             return
@@ -292,6 +300,8 @@ class _Matcher:
         opens = {a: self.open_due(a, d) for a in accounts}
         hint = t.billing_account_hint
         if hint in accounts:
+            if self.repeats_paid_bill(hint, amount, d, opens[hint]):
+                return []
             if amount > opens[hint]:
                 # One sitting paid the named account and others: the parts must add up exactly.
                 split = self.find_sum(amount, d, [a for a in accounts if opens[a] > 0], must=hint)
@@ -315,10 +325,8 @@ class _Matcher:
                      ("below" if amount < opens[a] else "above") + f" the open balance {opens[a]}")]
         # The amount of a bill that is already paid: a second draw for it (a duplicate), not an
         # overpayment of some other account.
-        for a in accounts:
-            cb = cur[a]
-            if cb and opens[a] == 0 and amount in (cb.bill.amount_due, cb.charge):
-                return []
+        if any(self.repeats_paid_bill(a, amount, d, opens[a]) for a in accounts):
+            return []
         if positive:
             under = sorted((opens[a] - amount, a) for a in positive if amount <= opens[a])
             if under:
@@ -332,6 +340,12 @@ class _Matcher:
             if nb and amount in (nb.bill.amount_due, nb.charge) and (nb.bill.bill_date - d).days <= 45:
                 return [(a, amount, f"amount exact: prepays the bill dated {nb.bill.bill_date.isoformat()}")]
         return []
+
+    def repeats_paid_bill(self, a: str, amount: Decimal, d: date, open_due: Decimal) -> bool:
+        """A second payment of the amount of a bill already paid, in that bill's cycle: a
+        duplicate, not a prepayment of a bill not yet issued."""
+        cb = self.current_bill(a, d)
+        return bool(cb and open_due == 0 and self.in_cycle(cb, d) and amount in (cb.bill.amount_due, cb.charge))
 
     def find_sum(self, amount: Decimal, d: date, accounts: list[str], must: str | None = None
                  ) -> list[tuple[str, Decimal, str]]:
@@ -371,37 +385,28 @@ class _Matcher:
                 return (a, s.ref.id)
         return None
 
-    def refunds(self, credits: list[Transaction], returned_ids: set[str]) -> dict[str, Transaction]:
-        out: dict[str, Transaction] = {}
-        dups_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)
-        for dup, _, _ in self.duplicates:
-            dups_by_amount[-dup.amount].append(dup)
-        for c in sorted((t for t in credits if t.id not in returned_ids), key=lambda t: (t.date, t.id)):
-            for dup in dups_by_amount.get(c.amount, ()):
-                if dup.id not in out and dup.date < c.date:
-                    out[dup.id] = c
-                    break
-        return out
+    def refund_of(self, t: Transaction) -> Transaction | None:
+        """The Connector's refund of a duplicate draw: the first later credit of the same amount
+        that is not a return and refunds nothing else."""
+        for c in self.credits:
+            if c.amount == -t.amount and c.date > t.date and c.id not in self.refunded:
+                self.refunded.add(c.id)
+                return c
+        return None
 
-    def carry_duplicates(self, refunds: dict[str, Transaction]) -> dict[str, str]:
-        """A duplicate draw the Connector did not refund stays with it as a credit: it pays the
-        account's later bills still open (the finding still names it). Done after the main pass,
-        so a later payment that already paid such a bill keeps its allocation."""
-        carried: dict[str, str] = {}
-        for t, a, _bid in sorted(self.duplicates, key=lambda x: (x[0].date, x[0].id)):
-            if t.id in refunds:
-                continue
-            left = -t.amount
-            for s in self.by_account[a]:
-                if left <= 0:
-                    break
-                if s.bill.bill_date > t.date and s.remaining > 0:
-                    give = min(left, s.remaining)
-                    _give(self.allocations, s, t, give, 0.5, "duplicate draw kept by the Connector, "
-                          "carried as credit to a later bill", counts_on(t), self.config)
-                    carried.setdefault(t.id, s.ref.id)
-                    left -= give
-        return carried
+    def carry(self, t: Transaction, a: str) -> None:
+        """A duplicate draw the Connector keeps is a credit on the account from the day it posted:
+        it pays the account's next bills (the finding still names it)."""
+        left = -t.amount
+        for s in self.by_account[a]:
+            if left <= 0:
+                break
+            if s.bill.bill_date > t.date and s.remaining > 0:
+                give = min(left, s.remaining)
+                _give(self.allocations, s, t, give, 0.5, "duplicate draw kept by the Connector, carried as "
+                      "credit to a later bill", counts_on(t), self.config)
+                self.carried.setdefault(t.id, s.ref.id)
+                left -= give
 
 
 def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: Decimal, conf: float,

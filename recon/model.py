@@ -100,6 +100,7 @@ class Bill:
     current_charges: Decimal | None = None      # premium - subsidies (member's share)
     autopay: bool | None = None                 # bill says AutoPay will draw
     warnings: tuple[str, ...] = ()
+    copies: tuple[Source, ...] = ()             # the same bill read again from other files/pages
     confidence: tuple[tuple[str, float], ...] = ()  # per-field confidence (OCR); empty = text layer
 
     @property

@@ -61,6 +61,7 @@ def sections(r: Report) -> dict[str, Any]:
              "previous_balance": _m(b.previous_balance), "payments_received": _m(b.payments_received),
              "adjustments": _m(b.adjustments), "premium": _m(b.premium), "subsidy": _m(b.subsidy),
              "source": {"path": b.source.path, "page": b.source.page or 1},
+             "sources": [{"path": c.path, "page": c.page or 1} for c in (b.source, *b.copies)],
              "warnings": list(b.warnings)}
             for ref in sorted(r.bills, key=lambda x: x.id) for b in [ref.bill]
         ),

@@ -1,0 +1,52 @@
+"""Bills -> bills with copies merged: one bill read from several files is one bill.
+
+A bill downloaded twice (`bill (1).pdf`), in a yearly history PDF and again as a monthly PDF, or
+as a scan and as a text copy, is the same bill: same billing account, coverage month, bill date,
+due date and amounts. It is kept once, with every place it was read listed (`Bill.copies`). The
+copy kept is the one with the most fields read (then the first by path and page), so a scan's
+unread field does not hide the text copy's value. Two bills that differ in any amount read on
+both are not merged: that is a corrected or reissued bill, and the checks compare them.
+"""
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from recon.model import Bill
+
+_AMOUNTS = ("amount_due", "previous_balance", "payments_received", "adjustments", "premium",
+            "tax_credit", "state_subsidy", "current_charges")
+_FIELD_NAMES = tuple(f.name for f in fields(Bill))
+
+
+def _read_count(b: Bill) -> int:
+    return sum(getattr(b, n) is not None for n in _FIELD_NAMES)
+
+
+def _same(a: Bill, b: Bill) -> bool:
+    """Equal on every amount both read (a field one copy could not read does not tell them apart)."""
+    return all(x is None or y is None or x == y for x, y in ((getattr(a, n), getattr(b, n)) for n in _AMOUNTS))
+
+
+def merge_bill_copies(bills: list[Bill]) -> list[Bill]:
+    """One Bill per real bill, in the order of the first copy (see module docstring)."""
+    groups: dict[tuple, list[list[Bill]]] = {}
+    order: list[list[Bill]] = []
+    for b in sorted(bills, key=lambda b: (b.source.path, b.source.page or 0)):
+        key = (b.billing_account, b.coverage_month, b.bill_date, b.due_date, b.amount_due)
+        for group in groups.setdefault(key, []):
+            if all(_same(b, other) for other in group):
+                group.append(b)
+                break
+        else:
+            group = [b]
+            groups[key].append(group)
+            order.append(group)
+    out = []
+    for group in order:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        best = max(group, key=lambda b: (_read_count(b), -group.index(b)))
+        rest = tuple(b.source for b in group if b is not best)
+        out.append(replace(best, copies=best.copies + rest))
+    return out
