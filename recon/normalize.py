@@ -95,32 +95,10 @@ class Classifier:
         for a in self._user_pos:
             if a and a in text:
                 return Verdict("alias", f'user alias "{a}"')
-        if _FULL.search(text):
-            return Verdict("full", "payee is the Connector's legal name")
-        neg = _NEG.search(text)
-        if neg:
-            return Verdict("negative", f'near miss "{neg.group(0)}" is not the Connector')
-        if _CUT.search(text):
-            return Verdict("cut", 'ACH company name "COMMONWEALTH HEA"')
-        compact = text.replace(" ", "")
-        for w in self._weak:
-            if w in text or w.replace(" ", "") in compact:
-                return Verdict("weak", f'payee "{w}"')
-        # Fuzzy only for text that shares a word with the vocabulary (keeps 1M rows fast).
-        if "CONNEC" in text or "CONECT" in text or "CONNCT" in text:
-            if self._fuzz is None:
-                from rapidfuzz import fuzz, utils
-
-                self._fuzz = (fuzz, utils)
-            fuzz, utils = self._fuzz
-            best = max(
-                (fuzz.partial_ratio(w, text, processor=utils.default_process,
-                                    score_cutoff=self.config.tolerances.weak_name_score), w)
-                for w in self._weak
-            )
-            if best[0]:
-                return Verdict("weak", f'payee ~ "{best[1]}" ({best[0]:.0f})')
-        return Verdict("none", "")
+        # The name rules (legal name, shortened or abbreviated, near misses, the ACH cut, common
+        # names; rapidfuzz for misspelt words) live in recon.payees.
+        level, reason = payees.classify_name(text, self.config.tolerances.weak_name_score)
+        return Verdict(level, reason)
 
 
 def _check_number(r: BankRecord) -> str | None:
