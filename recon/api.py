@@ -161,6 +161,10 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
     m = match(txs, refs, config)
     if large:
         release_free_memory()   # the matcher's working columns are freed: hand the pages back
+    for s in m.states.values():
+        if not s.known:
+            notes.append(f"bill {s.id}: its current charges were neither read nor derivable from its "
+                         "other fields; whether it was paid in full, late or twice was not checked")
     ctx = CheckContext(as_of=as_of, config=config, transactions=tuple(txs), bills=tuple(refs), match=m,
                        uncashed_checks=norm.uncashed_checks, bank_last_date=last_bank)
     findings = run_checks(ctx)

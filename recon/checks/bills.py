@@ -24,18 +24,28 @@ ZERO = Decimal(0)
 
 
 def bill_status(s: BillState, as_of: date) -> str:
-    """paid | late | partial | unpaid | open (not yet due) | credit (nothing to pay)."""
+    """paid | late | partial | unpaid | open (not yet due) | credit (nothing to pay) | unknown.
+
+    "partial" is short at the due date, even if the rest came later (the shortfall is what a
+    termination notice counts); "late" is nothing by the due date and the whole after it.
+    "unknown": the bill's charge was not read, so whether what was paid is enough cannot be told;
+    nothing paid at all is still "unpaid" (the amount due, which was read, is owed).
+    """
     due = s.charge
     if s.bill.amount_due <= 0:
         return "credit"
+    total = s.paid_on_time + s.paid_late
+    if not s.known:
+        if total == 0:
+            return "open" if as_of <= s.bill.due_date else "unpaid"
+        return "unknown"
     if due <= 0:
         return "paid"
-    total = s.paid_on_time + s.paid_late
     if s.paid_on_time >= due:
         return "paid"
     if as_of <= s.bill.due_date:
         return "paid" if total >= due else "open"
-    if total >= due:
+    if total >= due and s.paid_on_time == 0:
         return "late"
     if total > 0:
         return "partial"
@@ -60,12 +70,16 @@ def find_bill_statuses(ctx: CheckContext) -> list[Finding]:
                                transaction_ids=tuple(d.id for d in returned), message=msg))
         elif st == "partial":
             paid = s.paid_on_time + s.paid_late
+            short = s.charge - s.paid_on_time
+            later = (f" {dollars(s.paid_late)} more came after the due date"
+                     + ("." if paid >= s.charge else f"; {dollars(s.charge - paid)} is still owed."))
             out.append(Finding(
-                type="partial_payment", severity="high", billing_account=b.billing_account,
-                coverage_month=b.coverage_month, amount=s.charge - paid, bill_ids=(s.ref.id,),
-                transaction_ids=tuple(pays),
-                message=f"Only {dollars(paid)} of {dollars(s.charge)} was paid toward {bill_words(b)} "
-                        f"(due {b.due_date.isoformat()}); {dollars(s.charge - paid)} is still owed."))
+                type="partial_payment", severity="high" if paid < s.charge else "medium",
+                billing_account=b.billing_account, coverage_month=b.coverage_month,
+                amount=short, bill_ids=(s.ref.id,), transaction_ids=tuple(pays),
+                message=f"Only {dollars(s.paid_on_time)} of {dollars(s.charge)} was paid toward "
+                        f"{bill_words(b)} by the due date {b.due_date.isoformat()}"
+                        + ("." + later if s.paid_late else f"; {dollars(short)} is still owed.")))
         elif st == "late":
             late = [ctx.txn(t) for t in pays]
             last = max(late, key=lambda t: (t.date_written or t.date, t.id))
@@ -125,11 +139,23 @@ def _returned_account(ctx: CheckContext, t: Transaction) -> str | None:
 
 
 def arithmetic_gap(b: Bill) -> Decimal | None:
-    """amount due - (previous - payments + adjustments + current charges), when all are shown."""
+    """amount due - (previous - payments + adjustments + current charges), when all are shown.
+    A credit balance shown as $0.00 due is no gap: the next bill carries the credit."""
     if b.payments_received is None:
         return None
     expected = expected_amount_due(b)
-    return None if expected is None else b.amount_due - expected
+    if expected is None or (expected < 0 and b.amount_due == 0):
+        return None
+    return b.amount_due - expected
+
+
+def balance_of(b: Bill) -> Decimal:
+    """The balance a bill leaves for the next one: its amount due, or the credit its own arithmetic
+    gives when the amount due is shown as $0.00."""
+    expected = expected_amount_due(b) if b.payments_received is not None else None
+    if expected is not None and expected < 0 and b.amount_due == 0:
+        return expected
+    return b.amount_due
 
 
 def find_balance_discrepancies(ctx: CheckContext) -> list[Finding]:
@@ -150,7 +176,7 @@ def find_balance_discrepancies(ctx: CheckContext) -> list[Finding]:
                             f"{dollars(b.amount_due - gap)}, but the bill asks {dollars(b.amount_due)}."))
             if prev is not None:
                 pb = prev.bill
-                if b.previous_balance is not None and b.previous_balance != pb.amount_due:
+                if b.previous_balance is not None and b.previous_balance not in (pb.amount_due, balance_of(pb)):
                     out.append(Finding(
                         type="balance_discrepancy", severity="medium", billing_account=account,
                         coverage_month=b.coverage_month, amount=b.previous_balance - pb.amount_due,

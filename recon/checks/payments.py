@@ -34,6 +34,8 @@ def find_duplicate_draws(ctx: CheckContext) -> list[Finding]:
     out = []
     states = ctx.match.states
     for t, account, bill_id in ctx.match.duplicates:
+        if not states[bill_id].known:
+            continue    # the bill's charge was not read: "already paid" would rest on a guess
         b = states[bill_id].bill
         others = sorted({a.transaction_id for a in ctx.allocations_of_bill(bill_id)})
         refund = ctx.match.refunds.get(t.id)
