@@ -294,7 +294,8 @@ def find_coverage_at_risk(ctx: CheckContext) -> list[Finding]:
     """Delinquency rules (domain.md) applied to bills still unpaid or partly paid as of --as-of."""
     out = []
     for account, states in sorted(_account_bills(ctx).items()):
-        short = [s for s in states if bill_status(s, ctx.as_of) in ("unpaid", "partial")]
+        short = [s for s in states if bill_status(s, ctx.as_of) in ("unpaid", "partial")
+                 and s.charge > s.paid_on_time + s.paid_late]    # a shortfall made up since is no risk
         if not short:
             continue
         first = short[0]

@@ -16,6 +16,7 @@ Lines (one per event; '#' starts a comment):
   bills KEY YYYY-MM..YYYY-MM                bills dated the 1st of each month (coverage the next)
   autopay KEY DATE AMOUNT                   an AutoPay draw (Chase long form, CO ENTRY DESCR:AUTOPAY)
   web KEY DATE AMOUNT                       an online one-time payment
+  pay KEY DATE AMOUNT TEXT...               a payment to that account, the bank showing TEXT
   debit DATE AMOUNT TEXT...                 any bank debit with that description
   credit DATE AMOUNT TEXT...                any bank credit
   check KEY NUM written DATE cleared DATE AMOUNT   a check in the register and at the bank
@@ -109,6 +110,8 @@ class Scenario:
             self._row(_d(w[2]), -D(w[3]), self._ach("AUTOPAY", _d(w[2])), account_key=w[1])
         elif op == "web":
             self._row(_d(w[2]), -D(w[3]), self._ach("WEB PMT", _d(w[2])), account_key=w[1])
+        elif op == "pay":
+            self._row(_d(w[2]), -D(w[3]), " ".join(w[4:]), account_key=w[1])
         elif op == "debit":
             self._row(_d(w[1]), -D(w[2]), " ".join(w[3:]))
         elif op == "credit":

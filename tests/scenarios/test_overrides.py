@@ -45,11 +45,13 @@ def test_not_connector_override_removes_the_transaction_and_says_so():
 
 
 def test_accept_override_keeps_the_finding_marked_accepted():
+    # The unexplained $45.00 went to the health bill before its due date, so the rest, paid
+    # after it, makes that bill short at the due date: a partial payment the member accepts.
     s = Scenario(TEXT)
-    cfg = s.config(overrides=(Override("accept", finding_type="late_payment", billing_account="712345678",
+    cfg = s.config(overrides=(Override("accept", finding_type="partial_payment", billing_account="712345678",
                                        coverage_month="2026-03", note="waived on call 2026-03-02"),))
     r = s.run(date(2026, 3, 1), cfg)
-    f = next(f for f in r.report.findings if f.type == "late_payment")
+    f = next(f for f in r.report.findings if f.type == "partial_payment")
     assert f.accepted == "waived on call 2026-03-02" and f.severity == "low"
-    (late,) = [x for x in to_dict(r.report)["findings"] if x["type"] == "late_payment"]
+    (late,) = [x for x in to_dict(r.report)["findings"] if x["type"] == "partial_payment"]
     assert late["accepted"] == "waived on call 2026-03-02"

@@ -1,0 +1,205 @@
+"""The general rules of issue "right on households recon has never seen", each on inputs built here:
+AutoPay by its pattern, unknown is not zero, one bill in several files, one debit for several
+bills, draws after coverage ended, a credit balance shown as $0.00."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from recon.autopay_pattern import find_autopay_draws, in_autopay_window
+from recon.bill_copies import merge_bill_copies
+from recon.checks.bills import arithmetic_gap, balance_of
+from recon.config import Config
+from recon.match import bill_id_for, match
+from recon.api import reconcile
+from recon.model import BankRecord, Bill, ImportResult, InputResult, Source, Transaction
+from tests.scenarios.builder import Scenario, finding_types
+
+D = Decimal
+HEALTH = "account H 712345678 412.00 subsidized\n"
+DENTAL = "account T 798765432 38.50\n"
+# A recurring Connector draw whose text never says AUTOPAY (Chase short form).
+PREMIUM = "COMMONWEALTH HEA PREMIUM PPD ID: 1234567890"
+
+
+def types(result):
+    return sorted(t for t, _ in finding_types(result))
+
+
+def test_recurring_draw_in_the_window_is_autopay_and_on_time():
+    s = Scenario(HEALTH + f"""
+        bills H 2026-01..2026-05
+        pay H 2026-01-26 412.00 {PREMIUM}
+        pay H 2026-02-25 412.00 {PREMIUM}
+        pay H 2026-03-26 412.00 {PREMIUM}
+        pay H 2026-04-27 412.00 {PREMIUM}
+        pay H 2026-05-26 412.00 {PREMIUM}
+    """)
+    r = s.run(date(2026, 6, 1))
+    assert types(r) == []
+    assert all("AutoPay" in t.classified_by for t in r.report.transactions)
+
+
+def test_one_time_payment_after_the_due_date_is_still_late():
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-03
+        pay H 2026-01-10 412.00 COMMONWEALTH HEA WEB PMT
+        pay H 2026-02-26 412.00 COMMONWEALTH HEA WEB PMT
+        pay H 2026-03-26 412.00 COMMONWEALTH HEA WEB PMT
+    """)
+    r = s.run(date(2026, 4, 10))
+    assert types(r) == ["late_payment", "late_payment"]
+
+
+def test_a_single_draw_in_the_window_is_not_a_pattern():
+    s = Scenario(HEALTH + f"""
+        bills H 2026-01..2026-02
+        pay H 2026-01-12 412.00 {PREMIUM}
+        pay H 2026-02-26 412.00 {PREMIUM}
+    """)
+    r = s.run(date(2026, 3, 10))
+    assert types(r) == ["late_payment"]
+
+
+def test_autopay_amount_mismatch_follows_from_the_pattern():
+    s = Scenario(HEALTH + f"""
+        bills H 2026-01..2026-04
+        share H 2026-04 430.00
+        pay H 2026-01-26 412.00 {PREMIUM}
+        pay H 2026-02-24 412.00 {PREMIUM}
+        pay H 2026-03-24 412.00 {PREMIUM}
+        pay H 2026-04-24 412.00 {PREMIUM}
+    """)
+    r = s.run(date(2026, 5, 1))
+    f = [f for f in r.report.findings if f.type == "autopay_amount_mismatch"]
+    assert [(x.coverage_month, x.amount) for x in f] == [("2026-05", D("-18.00"))]
+
+
+def test_window_is_the_22nd_to_a_few_business_days_later():
+    cfg = Config()
+    assert in_autopay_window(date(2026, 5, 28), cfg)       # Fri 22nd, Memorial Day, +3 business days
+    assert not in_autopay_window(date(2026, 5, 29), cfg)
+    assert not in_autopay_window(date(2026, 5, 21), cfg)
+
+
+def _txn(tid: str, d: date, amount: str, text: str, check: str | None = None) -> Transaction:
+    return Transaction(id=tid, date=d, amount=-D(amount), description=text, role="payment",
+                       sources=(Source("bank.csv", line=1),), check_number=check)
+
+
+def test_checks_and_one_time_wording_are_never_autopay_by_pattern():
+    txs = [_txn(f"w{m}", date(2026, m, 24), "100.00", "BILL PAY HEALTH CONNECTOR") for m in (1, 2, 3)]
+    txs += [_txn(f"c{m}", date(2026, m, 24), "100.00", "CHECK", check=str(100 + m)) for m in (1, 2, 3)]
+    assert find_autopay_draws(txs, Config()) == {}
+
+
+def _bill(acct: str, month: int, due: str, **kw) -> Bill:
+    return Bill(source=kw.pop("source", Source(f"{acct}-{month}.pdf", page=1)), billing_account=acct,
+                bill_date=date(2026, month, 1), due_date=date(2026, month, 23),
+                coverage_month=f"2026-{month + 1:02d}", amount_due=D(due), **kw)
+
+
+def test_unknown_payments_received_is_not_zero():
+    # Payments received not read and no premium line: the month's charge is unknown, so a second
+    # draw is not called a duplicate and the bill is not called paid late or partly.
+    bills = [_bill("712345678", m, "412.00", previous_balance=D("412.00") if m > 1 else None)
+             for m in (1, 2, 3)]
+    txs = [_txn(f"t{m}", date(2026, m, 10), "412.00", "COMMONWEALTH HEA WEB PMT") for m in (1, 2, 3)]
+    txs.append(_txn("t3b", date(2026, 3, 12), "412.00", "COMMONWEALTH HEA WEB PMT"))
+    m = match(txs, bill_id_for(bills), Config())
+    assert [s.known for s in m.states.values()] == [True, False, False]
+    bank = ImportResult(kind="csv", records=tuple(
+        BankRecord(source=Source("bank.csv", line=i + 2), date=t.date, amount=t.amount, description=t.description)
+        for i, t in enumerate(txs)))
+    bill_file = ImportResult(kind="bill_pdf", bills=tuple(bills))
+    r = reconcile([(InputResult("bank.csv", "csv", "ok", None, 4), bank),
+                   (InputResult("bills.pdf", "bill_pdf", "ok", None, 3), bill_file)],
+                  date(2026, 4, 30), Config())
+    assert [f.type for f in r.report.findings if f.type != "coverage_at_risk"] == []
+    assert any("was not checked" in n for n in r.report.notes)
+
+
+def test_one_bill_in_two_files_is_one_bill_with_both_sources():
+    a = _bill("712345678", 3, "412.00", previous_balance=D("412.00"), payments_received=D("412.00"),
+              source=Source("bills/march.pdf", page=1))
+    copy = replace(a, source=Source("bills/march (1).pdf", page=1), previous_balance=None)
+    history = replace(a, source=Source("history-2026.pdf", page=3))
+    other = _bill("712345678", 4, "412.00")
+    merged = merge_bill_copies([copy, other, a, history])
+    assert len(merged) == 2
+    kept = next(b for b in merged if b.coverage_month == "2026-04")
+    assert kept.previous_balance == D("412.00")           # the copy with more fields read is kept
+    assert {kept.source.path, *(c.path for c in kept.copies)} == {
+        "bills/march.pdf", "bills/march (1).pdf", "history-2026.pdf"}
+
+
+def test_a_reissued_bill_with_other_amounts_is_not_merged():
+    a = _bill("712345678", 3, "412.00", payments_received=D("412.00"))
+    b = replace(a, source=Source("corrected.pdf", page=1), payments_received=D("0.00"))
+    assert len(merge_bill_copies([a, b])) == 2
+
+
+def test_one_debit_naming_one_account_pays_both_plans():
+    # The ACH individual id names the health account; the amount is health + dental, paid in one
+    # sitting. A debit of one plan's amount alone stays with that plan.
+    bills = [_bill("712345678", 1, "412.00", current_charges=D("412.00")),
+             _bill("798765432", 1, "38.50", current_charges=D("38.50")),
+             _bill("712345678", 2, "412.00", current_charges=D("412.00")),
+             _bill("798765432", 2, "38.50", current_charges=D("38.50"))]
+    both = replace(_txn("t1", date(2026, 1, 12), "450.50", "COMMONWEALTH HEA DES:WEB PMT ID:712345678"),
+                   billing_account_hint="712345678")
+    health = replace(_txn("t2", date(2026, 2, 11), "412.00", "COMMONWEALTH HEA DES:WEB PMT ID:712345678"),
+                     billing_account_hint="712345678")
+    dental = replace(_txn("t3", date(2026, 2, 11), "38.50", "COMMONWEALTH HEA DES:WEB PMT ID:798765432"),
+                     billing_account_hint="798765432")
+    m = match([both, health, dental], bill_id_for(bills), Config())
+    assert sorted((a.transaction_id, a.bill_id, a.amount) for a in m.allocations) == [
+        ("t1", "b-712345678-2026-02", D("412.00")), ("t1", "b-798765432-2026-02", D("38.50")),
+        ("t2", "b-712345678-2026-03", D("412.00")), ("t3", "b-798765432-2026-03", D("38.50"))]
+    assert not m.duplicates and not m.unmatched
+
+
+def test_draws_after_the_last_bills_cycle_are_unmatched_not_duplicates():
+    s = Scenario(HEALTH + f"""
+        bills H 2026-01..2026-03
+        pay H 2026-01-26 412.00 {PREMIUM}
+        pay H 2026-02-24 412.00 {PREMIUM}
+        pay H 2026-03-24 412.00 {PREMIUM}
+        pay H 2026-04-24 412.00 {PREMIUM}
+        pay H 2026-05-26 412.00 {PREMIUM}
+    """)
+    r = s.run(date(2026, 6, 1))
+    assert types(r) == ["unmatched_charge", "unmatched_charge"]
+    assert not any(a.transaction_id.startswith(("t20260424", "t20260526")) for a in r.report.matches)
+
+
+def test_second_payment_in_a_paid_cycle_is_a_duplicate_even_when_it_names_the_account():
+    text = "COMMONWEALTH HEA DES:WEB PMT ID:712345678 INDN:JANE DOE CO ID:1234567890 WEB"
+    s = Scenario(HEALTH + f"""
+        bills H 2026-01..2026-02
+        pay H 2026-01-06 412.00 {text}
+        pay H 2026-01-14 412.00 {text}
+    """)
+    r = s.run(date(2026, 3, 1))
+    assert types(r) == ["duplicate_draw"]
+
+
+def test_short_at_the_due_date_is_partial_even_if_the_rest_came_later():
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-01
+        web H 2026-01-10 400.00
+        web H 2026-02-02 12.00
+    """)
+    r = s.run(date(2026, 2, 20))
+    assert types(r) == ["partial_payment"]
+
+
+def test_a_credit_shown_as_zero_due_is_no_discrepancy_and_chains():
+    # 48 due, 148 paid: a 52.00 credit. The bill asks $0.00 and the next shows -52.00 brought forward.
+    april = _bill("712345678", 4, "0.00", previous_balance=D("48.00"), payments_received=D("148.00"),
+                  adjustments=D("0.00"), current_charges=D("48.00"))
+    assert arithmetic_gap(april) is None
+    assert balance_of(april) == D("-52.00")
+    wrong = replace(april, amount_due=D("10.00"))
+    assert arithmetic_gap(wrong) == D("62.00")
