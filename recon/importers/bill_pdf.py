@@ -170,16 +170,16 @@ class BillPdfImporter:
         return pages, notes
 
     def _ocr_page(self, page: Any, number: int, notes: list[str]) -> PageText:
-        from recon.bills.ocr import OcrUnavailable, ocr_image
+        from recon.bills.ocr import OcrUnavailable, read_page_image
 
         dpi = _render_dpi(page)
         image = page.render(scale=dpi / 72, grayscale=True).to_pil()
         try:
-            lines = ocr_image(image, number)
+            lines, how = read_page_image(image, number)     # straightened / turned when needed
         except OcrUnavailable as exc:
             notes.append(f"page {number}: no text layer and OCR is unavailable: {exc}")
             return PageText(number, [], ocr=True)
-        notes.append(f"page {number}: no text layer; read by OCR at {dpi} dpi")
+        notes.append(f"page {number}: no text layer; read by OCR at {dpi} dpi" + "".join(f"; {h}" for h in how))
         return PageText(number, lines, ocr=True)
 
 
