@@ -102,6 +102,7 @@ class Bill:
     warnings: tuple[str, ...] = ()
     copies: tuple[Source, ...] = ()             # the same bill read again from other files/pages
     confidence: tuple[tuple[str, float], ...] = ()  # per-field confidence (OCR); empty = text layer
+    derived: tuple[str, ...] = ()    # fields computed from the bill's arithmetic rather than read
 
     @property
     def subsidy(self) -> Decimal | None:

@@ -1,33 +1,41 @@
 """Bill text -> labelled field values, through the label vocabulary (vocabulary.toml).
 
-Input: the lines of one bill (`Line`: text, the 1-based page it is on, and for OCR'd text the
-character span and confidence of every word). Output: `Found`, holding for every field each place a
-label was followed by a value that parses for the field's type (`Hit`, in reading order), the labels
-whose value did not parse (`misses`, for diagnostics), the itemised payments, and which markers
-(Connector name, statement header, coupon, AutoPay wording) occur.
+Input: the lines of one bill page (`Line`: text, the 1-based page, for OCR'd text the character
+span and confidence of every word, and for a text layer the cells of the row with their horizontal
+extent on the page). Output: `Found`, holding for every field each place a label was paired with a
+value that parses for the field's type (`Hit`, in reading order), the labels whose value did not
+parse (`misses`, for diagnostics), the itemised payments, and which markers (Connector name,
+statement header, coupon, AutoPay wording) occur.
 
-How a value is found, in the order tried:
-  * label and value on one line ("Billing Account Number: 712345678"), several pairs per line
-    (two-column layouts: "Statement Date 09/01/2024 Billing Account # 712345678");
-  * a line of labels only, the values on the next line in the same order, parsed by type
-    ("Account No. Statement Date Please Pay By" / "712345678 Sep 1, 2022 Sep 23, 2022");
-  * a label alone on its line, the value being the whole next line ("Primary Member" / "Jane Doe").
-A label inside a line counts only when its value parses (or is empty); otherwise its words are
-part of the previous value, so "Plan Name: ConnectorCare Plan Type 2B" keeps its plan name whole.
+A line is a row of the page; a cell is a run of words without a wide gap (a table cell, a label,
+a value). Without positions (text fixtures, OCR) the cells are the runs separated by two or more
+spaces, placed by character offset. Labels are matched by words: any case, any punctuation or
+spacing between words (none: "AmountDue"), OCR letter confusions, and a word prefix of a wording
+of two or more words when every wording it starts names one field ("Payment Due" of "Payment Due
+Date"). How a label is paired with its value, in the order tried:
+  * the value right after the label ("Billing Account Number: 712345678"), several pairs per line
+    ("Statement Date 09/01/2024 Billing Account # 712345678");
+  * for an amount or a date, the last value of the label's part of the row when only words stand
+    between ("Payments Received Since Last Bill      (143.00)", "New Charges for March 2026  143.00"):
+    the rightmost amount of a table row whose first cell is the label;
+  * a label with no value on its row: the value below it, in the cell of the next row under the
+    label (column header over value row), or, for a row of labels without positions, the values of
+    the next line in the same order ("Account No. Statement Date" / "712345678 Sep 1, 2022").
+A label inside a run of text counts only when its value parses (or is empty); otherwise its words
+are part of the previous value, so "Plan Name: ConnectorCare Plan Type 2B" keeps its plan name whole.
 
-Pure functions of text: no PDF library here, so bill parsing is tested on text fixtures.
+Pure functions of text and positions: no PDF library here, so bill parsing is tested on text.
 """
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +49,19 @@ BILLING_ACCOUNT_RE = re.compile(r"^7\d{8}$")
 SUBSCRIBER_ID_RE = re.compile(r"^7\d{11}$")
 ENROLLMENT_ID_RE = re.compile(r"^RefID_?\d+$")
 
+Cell = tuple[int, int, float, float]     # (start, end) in the line's text, (x0, x1) on the page
+
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line of page text. ``words``: (start, end, confidence 0-100) per OCR word; () for a text layer."""
+    """One row of page text. ``words``: (start, end, confidence 0-100) per OCR word, () for a text
+    layer. ``cells``: (start, end, x0, x1) per cell, left to right, when the page placed them; ()
+    when not known (the cells are then the runs of text between wide gaps, by character offset)."""
 
     text: str
     page: int
     words: tuple[tuple[int, int, float], ...] = ()
+    cells: tuple[Cell, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +117,11 @@ class Vocabulary:
     label_re: re.Pattern[str]
     label_of_group: dict[str, tuple[str, str]]    # regex group -> (field, wording)
     markers: dict[str, re.Pattern[str]]
-    # (first word, pattern) per first word of the wordings, in canonical form (_CANON; no word a
-    # prefix of another): a label (marker) can only match where one of these words starts, and
-    # there only its pattern, the full pattern less the wordings with another first word, can
-    # match. None: search every position with the full pattern.
-    label_starts: Starts | None = None
-    marker_starts: dict[str, Starts | None] = field(default_factory=dict)
-    marker_wordings: dict[str, tuple[str, ...]] = field(default_factory=dict)   # longest first, as compiled
+    prefix_groups: frozenset[str] = frozenset()   # groups of word prefixes, not whole wordings
 
 
 _OCR_LETTER = {"o": "[o0]", "l": "[l1i|]", "i": "[i1l|]"}
+_TOKEN = re.compile(r"[A-Za-z0-9'\u2019]+|#")
 
 
 def _token_pattern(tok: str) -> str:
@@ -131,14 +139,16 @@ def _token_pattern(tok: str) -> str:
     return "".join(out)
 
 
+# A wording ends where a word ends: before a non-letter, or (words run together) before a capital
+# after a small letter ("AmountDue"); digits may follow at once ("AmountDue412.00").
+_WORDING_END = r"(?-i:(?:(?<=[a-z])(?![a-z_])|(?<![a-z])(?![A-Za-z_])))[ \t]*[.:#)]*"
+
+
 def wording_pattern(wording: str) -> str:
-    """A wording -> a tolerant regex: any case, any spacing/punctuation between words, OCR letters."""
-    tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
-    body = r"[^A-Za-z0-9\n]*".join(_token_pattern(t) for t in tokens)
-    return body + r"(?![A-Za-z0-9_])[ \t]*[.:#)]*"
-
-
-_WORD_START = r"(?<![A-Za-z0-9])"
+    """A wording -> a tolerant regex (compiled ignoring case): any spacing/punctuation between words,
+    none at all (words run together), OCR letters."""
+    tokens = _TOKEN.findall(wording)
+    return r"[^A-Za-z0-9\n]*".join(_token_pattern(t) for t in tokens) + _WORDING_END
 
 
 def _first_chars(wording: str) -> str:
@@ -150,138 +160,32 @@ def _first_chars(wording: str) -> str:
     return "".join(sorted(re.escape(v) for v in variants))
 
 
-# Characters outside ASCII that an IGNORECASE class of ASCII letters matches (dotted I, dotless i,
-# long s, Kelvin sign); tests/bills/test_fields_regex.py checks the list against every code point.
-_NON_ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
-_LEAD_CANDIDATES = "".join(map(chr, range(128))) + _NON_ASCII_FOLDS
-
-
-def _canon_table() -> dict[int, str]:
-    """Case folded and OCR look-alikes merged, for ASCII and the non-ASCII case folds."""
-    table: dict[int, str] = {}
-    for c in map(chr, range(128)):
-        low = c.lower()
-        if low in _OCR_LETTER or c in "01|":
-            low = "o" if low in "o0" else "l"
-        table[ord(c)] = low
-    for c in _NON_ASCII_FOLDS:
-        (letter,) = {table[ord(a)] for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, c, re.IGNORECASE)}
-        table[ord(c)] = letter
-    return table
-
-
-# Text -> canonical text: a character the pattern of a wording's letter (or digit) matches maps to
-# what that letter maps to, so a wording's first word is a plain substring wherever the wording
-# matches (tests/bills/test_fields_regex.py checks this for every character of the vocabulary).
-_CANON = _canon_table()
-
-
-Starts = tuple[tuple[str, re.Pattern[str]], ...]
-
-
-def _first_word(wording: str) -> str | None:
-    """A wording's first word up to any apostrophe, canonical; None when it does not start the wording."""
-    tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
-    if not tokens or not (tokens[0] == "#" or tokens[0][0].isalnum()) or wording.lstrip()[0] != tokens[0][0]:
-        return None
-    return re.split("['\u2019]", tokens[0])[0].translate(_CANON)
-
-
-class _LazyPattern:
-    """A regex compiled on first use. A vocabulary keeps several compiled forms of its wordings
-    (the per-line, per-first-word and fallback searches); a page usually needs one or two, and
-    compiling them all cost 0.3 s of every process's first bill."""
-
-    __slots__ = ("_source", "_flags", "_rx")
-
-    def __init__(self, source: str, flags: int = 0) -> None:
-        self._source, self._flags, self._rx = source, flags, None
-
-    def __getattr__(self, name: str):  # noqa: ANN204 - the compiled pattern's attribute
-        rx = self._rx
-        if rx is None:
-            rx = self._rx = re.compile(self._source, self._flags)
-        return getattr(rx, name)
-
-
-def _starts(wordings: list[tuple[str, str | None]], grouped: bool) -> Starts | None:
-    """(first word, pattern) pairs for Vocabulary.label_starts / marker_starts; see there."""
-    firsts = [_first_word(w) for w, _ in wordings]
-    if any(f is None for f in firsts):
-        return None
-    words = set(firsts)
-    words = {w for w in words if not any(o != w and w.startswith(o) for o in words)}  # type: ignore[union-attr]
-    out = []
-    for word in sorted(words):  # type: ignore[type-var]
-        keep = {w for (w, _), f in zip(wordings, firsts, strict=True) if f.startswith(word)}  # type: ignore[union-attr]
-        out.append((word, _LazyPattern(_plain_pattern(wordings, grouped, keep), re.IGNORECASE)))
-    return tuple(out)
-
-
-def _candidates(canon: str, starts: Starts) -> list[tuple[int, re.Pattern[str]]]:
-    """(position, pattern) wherever one of the first words starts in ``canon``, by position."""
-    at: dict[int, re.Pattern[str]] = {}
-    find = canon.find
-    for word, rx in starts:
-        k = find(word)
-        while k >= 0:
-            at[k] = rx      # one word at most starts at k: none is a prefix of another
-            k = find(word, k + 1)
-    return [(k, at[k]) for k in sorted(at)]
-
-
-def _compile_alternatives(wordings: list[tuple[str, str | None]], grouped: bool) -> re.Pattern[str]:
-    """Wordings (longest first, each with a group name or None) -> one search pattern.
-
-    Matches what ``_plain_pattern`` matches (the same alternatives tried in the same order: the
-    same spans and ``lastgroup``), but starts with a plain character class, the characters any
-    wording can start with, so the regex engine skips every other position in C instead of trying
-    the alternatives there (3-5x faster on a page). That first character is consumed by the class;
-    the word-start test, the first-character lookahead and the wording's first letter are checked
-    behind it, case-insensitively like the rest. ``grouped``: alternatives grouped by their first
-    characters (the label pattern); otherwise in the given order (markers).
-    """
-    branches: list[tuple[str, list[str]]] = []
-    for wording, group in wordings:
-        tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
-        head = tokens[0] if tokens else ""
-        if head == "#":
-            first, rest_head = "#", ""
-        elif head[:1].isascii() and head[:1].isalnum():
-            first, rest_head = _token_pattern(head[0]), _token_pattern(head[1:])
-        else:  # no word, or an optional first character (an apostrophe): no class to start with
-            return _LazyPattern(_plain_pattern(wordings, grouped), re.IGNORECASE)  # type: ignore[return-value]
-        body = r"[^A-Za-z0-9\n]*".join([rest_head, *(_token_pattern(t) for t in tokens[1:])])
-        body += r"(?![A-Za-z0-9_])[ \t]*[.:#)]*"
-        alt = f"(?<={first})" + (f"(?P<{group}>{body})" if group else body)
-        fc = _first_chars(wording)
-        same = [alts for key, alts in branches if key == fc] if grouped else \
-            [branches[-1][1]] if branches and branches[-1][0] == fc else []
-        if same:
-            same[0].append(alt)
-        else:
-            branches.append((fc, [alt]))
-    lead_rx = re.compile("[" + "".join(fc for fc, _ in branches) + "]", re.IGNORECASE)
-    lead = "".join(re.escape(c) for c in _LEAD_CANDIDATES if lead_rx.fullmatch(c))
-    alternation = "|".join(f"(?<=[{fc}])(?:{'|'.join(alts)})" for fc, alts in branches)
-    return _LazyPattern(f"[{lead}](?i:(?<![A-Za-z0-9][\\s\\S])(?:{alternation}))")  # type: ignore[return-value]
-
-
-def _plain_pattern(wordings: list[tuple[str, str | None]], grouped: bool, keep: set[str] | None = None) -> str:
-    """The straightforward pattern _compile_alternatives is equivalent to (for re.IGNORECASE).
-
-    ``keep``: only these wordings, where they would be in the pattern of them all (same order).
-    """
-    if not grouped:
-        return _WORD_START + "(?:" + "|".join(wording_pattern(w) for w, _ in wordings
-                                              if keep is None or w in keep) + ")"
+def _alternatives(wordings: list[tuple[str, str | None]]) -> str:
+    """Wordings (in priority order, each with a group name or None) -> one search pattern, tried
+    only at a word start and, there, only the wordings that can start with that character."""
     by_first: dict[str, list[str]] = {}
     for wording, group in wordings:
-        alts = by_first.setdefault(_first_chars(wording), [])
-        if keep is None or wording in keep:
-            alts.append(f"(?P<{group}>{wording_pattern(wording)})")
-    return _WORD_START + "(?:" + "|".join(f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()
-                                          if alts) + ")"
+        body = wording_pattern(wording)
+        by_first.setdefault(_first_chars(wording), []).append(f"(?P<{group}>{body})" if group else body)
+    return r"(?<![A-Za-z0-9])(?:" + "|".join(
+        f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()) + ")"
+
+
+def _word_prefixes(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(field, prefix) for every word prefix (two words or more) of a wording that every wording it
+    starts gives to one field and that is not itself a wording: "Payment Due" of "Payment Due Date"."""
+    def words(w: str) -> tuple[str, ...]:
+        return tuple(t.lower() for t in _TOKEN.findall(w))
+    full = {words(w) for _, w in entries}
+    owners: dict[tuple[str, ...], set[str]] = {}
+    text: dict[tuple[str, ...], str] = {}
+    for name, w in entries:
+        ws = _TOKEN.findall(w)
+        for n in range(2, len(ws)):
+            key = tuple(t.lower() for t in ws[:n])
+            owners.setdefault(key, set()).add(name)
+            text.setdefault(key, " ".join(ws[:n]))
+    return [(next(iter(o)), text[k]) for k, o in owners.items() if len(o) == 1 and k not in full]
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
@@ -299,23 +203,20 @@ def _load_vocabulary(path: str) -> Vocabulary:
         fs = FieldSpec(name, spec["type"], spec.get("sign", "signed"), tuple(spec["labels"]))
         fields[name] = fs
         entries.extend((name, w) for w in fs.labels)
-    # Longest wording first, so "Total Amount Due" beats "Amount Due" where both match.
-    entries.sort(key=lambda e: -len(e[1]))
-    groups = {f"g{i}": e for i, e in enumerate(entries)}
-    label_re = _compile_alternatives([(w, f"g{i}") for i, (_, w) in enumerate(entries)], grouped=True)
+    # Longest wording first, so "Total Amount Due" beats "Amount Due" where both match; a wording
+    # before a prefix of another of the same length.
+    ranked = [(len(w), 0, name, w) for name, w in entries]
+    ranked += [(len(w), 1, name, w) for name, w in _word_prefixes(entries)]
+    ranked.sort(key=lambda e: (-e[0], e[1]))
+    groups = {f"g{i}": (name, w) for i, (_, _, name, w) in enumerate(ranked)}
+    prefixes = frozenset(f"g{i}" for i, e in enumerate(ranked) if e[1])
+    label_re = re.compile(_alternatives([(w, g) for g, (_, w) in groups.items()]), re.IGNORECASE)
     markers = {}
     for name, wordings in raw.get("markers", {}).items():
         ws = sorted(wordings, key=len, reverse=True)
-        markers[name] = _compile_alternatives([(w, None) for w in ws], grouped=False)
-    marker_starts = {}
-    marker_wordings = {}
-    for name, wordings in raw.get("markers", {}).items():
-        ws = sorted(wordings, key=len, reverse=True)
-        marker_starts[name] = _starts([(w, None) for w in ws], grouped=False)
-        marker_wordings[name] = tuple(ws)
+        markers[name] = re.compile(_alternatives([(w, None) for w in ws]), re.IGNORECASE)
     return Vocabulary(fields, tuple(raw["date_formats"]), tuple(raw["month_formats"]), label_re,
-                      groups, markers, _starts([(w, f"g{i}") for i, (_, w) in enumerate(entries)], grouped=True),
-                      marker_starts, marker_wordings)
+                      groups, markers, prefixes)
 
 
 # ---------------------------------------------------------------- value parsers
@@ -499,410 +400,247 @@ def parse_value(vtype: str, text: str, vocab: Vocabulary, *, last: bool = True) 
 # ---------------------------------------------------------------- the finder
 
 _SEP = " \t:"
+_RUN = re.compile(r"[^ \t]+(?: [^ \t]+)*")         # a cell of text without positions
+_WORDS_ONLY = re.compile(r"[^\d$()]*(?:\b\d{1,4}\b[^\d$()]*)*")   # words (and a year) between label and value
+_TYPED_END = {"money", "date"}                      # types read as the last value of a row part
+_HEADER_DATE = re.compile(r"^\s*date\b", re.IGNORECASE)
+_PAY_HEADER = re.compile(r"^(?:payments?|paid|amount paid|credits?|payments?(?: and| &| /)? credits?)$", re.IGNORECASE)
+_AMOUNT_HEADER = re.compile(r"^amount$", re.IGNORECASE)
+_BALANCE_HEADER = re.compile(r"^(?:running )?balance$", re.IGNORECASE)
+_PAYMENTISH = re.compile(r"pa(?:y|id)|thank you|check|autopay|remit", re.IGNORECASE)
 
 
-def _finish(spec: FieldSpec, value: Any) -> Any:
-    if spec.type == "money" and spec.sign == "abs":
-        return abs(value)
-    return value
+def _trimmed(m: re.Match[str]) -> tuple[int, int]:
+    """A match's span without the spaces it may begin or end with."""
+    g = m.group(0)
+    return m.start() + len(g) - len(g.lstrip()), m.end() - len(g) + len(g.rstrip())
 
 
-def _labels_in(line: str, vocab: Vocabulary) -> list[tuple[int, int, str, str]]:
-    out = []
-    for m in vocab.label_re.finditer(line):
-        name, _ = vocab.label_of_group[m.lastgroup]  # type: ignore[index]
-        out.append((m.start(), m.end(), name, m.group(0).strip()))
-    return out
+def line_cells(line: Line) -> tuple[Cell, ...]:
+    """The cells of a line: as placed on the page, or the runs of text between wide gaps."""
+    if line.cells:
+        return line.cells
+    return tuple((m.start(), m.end(), float(m.start()), float(m.end())) for m in _RUN.finditer(line.text))
 
 
-def _labels_by_line(texts: list[str], joined: str, canon: str, starts: list[int],
-                    vocab: Vocabulary) -> list[list[tuple[int, int, str, str]]]:
-    """_labels_in for every line, from one pass over the page: the label pattern is tried only
-    where a wording's first word starts (finditer's matches, found the way finditer finds them:
-    leftmost first, the next one from the end of the last)."""
-    out: list[list[tuple[int, int, str, str]]] = [[] for _ in texts]
-    of_group = vocab.label_of_group
-    end = 0
-    line = 0
-    for k, rx in _candidates(canon, vocab.label_starts):  # type: ignore[arg-type]
-        if k < end:
-            continue
-        m = rx.match(joined, k)
-        if m is None:
-            continue
-        end = m.end()
-        while starts[line + 1] <= k:
-            line += 1
-        base = starts[line]
-        out[line].append((k - base, end - base, of_group[m.lastgroup][0], m.group(0).strip()))  # type: ignore[index]
-    return out
+def _cell_at(cells: tuple[Cell, ...], pos: int) -> int:
+    """Index of the cell holding character ``pos`` (or the last cell starting before it)."""
+    k = bisect.bisect_right([c[0] for c in cells], pos) - 1
+    return max(k, 0)
 
 
-def _marker_lines(rx: re.Pattern[str], words: Starts | None, joined: str, canon: str,
-                  starts: list[int]) -> list[int]:
-    """Indexes of the lines where ``rx`` matches (it never matches across lines)."""
-    if words is None:
-        return sorted({bisect.bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)})
-    at: list[int] = []
-    for k, sub in _candidates(canon, words):
-        if sub.match(joined, k):
-            line = bisect.bisect_right(starts, k) - 1
-            if not at or at[-1] != line:
-                at.append(line)
-    return at
+def _x_span(cells: tuple[Cell, ...], start: int, end: int) -> tuple[float, float]:
+    """Where characters start..end lie on the page (interpolated inside their cell)."""
+    if not cells:
+        return float(start), float(end)
+    c0, c1, x0, x1 = cells[_cell_at(cells, start)]
+    per = (x1 - x0) / max(c1 - c0, 1)
+    return x0 + (start - c0) * per, x0 + (min(end, c1) - c0) * per
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """What find_fields needs of a vocabulary, compiled once (see _plan).
-
-    ``fields``: field -> (parser, store the magnitude). ``scan``: one pattern over the canonical
-    text for the first words of every label and of the markers in ``scan_markers`` (longest first
-    per first letter, at a word start); ``entries``: the matched word -> (the label pattern to try
-    there or None, ((marker, pattern), ...) to try there). None: no such pattern (a first word that
-    is not letters and digits, or no label_starts); the per-set candidate search is used instead.
-    """
-
-    fields: dict[str, tuple[Parser, bool]]
-    scan: re.Pattern[str] | None
-    entries: dict[str, tuple[_Rest | None, tuple[tuple[str, _Rest], ...]]]
-    scan_markers: frozenset[str]
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
 
 
-_PLANS: dict[int, tuple[Vocabulary, _Plan]] = {}
-
-
-def _plan(vocab: Vocabulary) -> _Plan:
-    got = _PLANS.get(id(vocab))
-    if got is not None and got[0] is vocab:
-        return got[1]
-    plan = _make_plan(vocab)
-    if len(_PLANS) > 64:
-        _PLANS.clear()
-    _PLANS[id(vocab)] = (vocab, plan)      # holds the vocabulary: its id is not reused meanwhile
-    return plan
-
-
-def _make_plan(vocab: Vocabulary) -> _Plan:
-    info = {name: (_parser(spec.type), spec.type == "money" and spec.sign == "abs")
-            for name, spec in vocab.fields.items()}
-    if vocab.label_starts is None:
-        return _Plan(info, None, {}, frozenset())
-    sets: list[tuple[str | None, Starts]] = [(None, vocab.label_starts)]
-    sets += [(name, s) for name, s in vocab.marker_starts.items() if s is not None and name in vocab.markers]
-    words = {w for _, s in sets for w, _ in s}
-    if not all(re.fullmatch("[a-z0-9]+", w) for w in words):
-        return _Plan(info, None, {}, frozenset())
-    label_wordings = [(wording, g) for g, (_, wording) in vocab.label_of_group.items()]
-    rests: dict[tuple[str | None, str], _Rest] = {}
-    for name, s in sets:
-        if name is None:
-            wordings: list[tuple[str, str | None]] = list(label_wordings)
-        else:
-            wordings = [(wording, None) for wording in vocab.marker_wordings.get(name, ())]
-        for w, rx in s:
-            rest = _canonical_rest(w, wordings) if wordings else None
-            rests[(name, w)] = (rest, len(w), True) if rest is not None else (rx, 0, False)
-    entries: dict[str, tuple[_Rest | None, tuple[tuple[str, _Rest], ...]]] = {}
-    for word in words:
-        label: _Rest | None = None
-        marks: list[tuple[str, _Rest]] = []
-        for name, s in sets:
-            for w, _ in s:             # at most one word of a set is a prefix of ``word``
-                if word.startswith(w):
-                    if name is None:
-                        label = rests[(None, w)]
-                    else:
-                        marks.append((name, rests[(name, w)]))
-        entries[word] = (label, tuple(marks))
-    # A word that only starts labels (no marker word, no other label word, is a prefix of it) is
-    # a match only where its canonical rest follows, in a lookahead holding the rest's groups (the
-    # match's lastgroup is the wording, the group's end the label's): elsewhere its label pattern
-    # fails, and no other word of the scan can match there instead (none is a prefix of it).
-    by_first: dict[str, list[str]] = {}
-    for w in sorted(words, key=lambda w: (-len(w), w)):
-        alt = re.escape(w[1:])
-        label_only = entries[w][0] == rests.get((None, w)) and not entries[w][1]
-        if label_only and rests[(None, w)][2]:
-            alt += f"(?={rests[(None, w)][0].pattern})"
-        by_first.setdefault(w[0], []).append(alt)
-    scan = re.compile("(?<![a-z0-9])(?:" + "|".join(
-        f"{re.escape(c)}(?:{'|'.join(alts)})" for c, alts in sorted(by_first.items())) + ")")
-    return _Plan(info, scan, entries, frozenset(name for name, _ in sets if name is not None))
-
-
-# What to match where a first word starts at k: (pattern, offset, on the canonical text): the
-# pattern of the wordings with that first word (on the page text at k), or its canonical rest
-# after the first word (on the canonical text at k + offset); see _canonical_rest.
-_Rest = tuple[re.Pattern[str], int, bool]
-_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-@cache   # a pure function of a one-character pattern; wordings repeat them
-def _canon_class(pattern: str) -> str | None:
-    """The canonical characters of a one-character pattern (compiled ignoring case), when the
-    pattern matches exactly the characters that canonicalise to one of them; else None."""
-    rx = re.compile(pattern, re.IGNORECASE)
-    hit = {x for x in _LEAD_CANDIDATES if rx.fullmatch(x)}
-    out = {x.translate(_CANON) for x in hit}
-    if any((x.translate(_CANON) in out) != (x in hit) for x in _LEAD_CANDIDATES):
-        return None
-    return "".join(sorted(out))
-
-
-@lru_cache(maxsize=1)
-def _canon_classes_hold() -> bool:
-    """[A-Za-z0-9] and [A-Za-z0-9_] ignoring case match exactly the characters (but "|") whose
-    canonical form is in [a-z0-9] (plus "_"): the word-start test, the separators and the end of
-    a wording test the same on the canonical text."""
-    for c in _LEAD_CANDIDATES:
-        if c == "|":
-            continue
-        alnum = c.translate(_CANON) in _ALNUM
-        if bool(re.fullmatch("[A-Za-z0-9]", c, re.IGNORECASE)) != alnum:
-            return False
-        if bool(re.fullmatch("[A-Za-z0-9_]", c, re.IGNORECASE)) != (alnum or c == "_"):
-            return False
-    return True
-
-
-def _canonical_rest(word: str, wordings: list[tuple[str, str | None]]) -> re.Pattern[str] | None:
-    """The pattern _starts gives ``word`` (the wordings whose first word starts with it, in their
-    order, each in a group when named), rewritten to run on the canonical text from the end of
-    ``word``: there it matches where and as the original pattern matches on the page text at the
-    word's start, when the text has no "|" (the caller checks) and ``word`` is at a word start
-    there (plan.scan's test). None when that cannot be shown for these wordings.
-
-    Every test the pattern makes on a character becomes the same test on its canonical form: each
-    letter's pattern ([l1i|] for "l", ...) and the first-character class match exactly the
-    characters that canonicalise like them (checked here), and so do the word-start test, the
-    separators and the end of a wording (_canon_classes_hold). The first-character groups of
-    _plain_pattern collapse to one (checked), so the order of the alternatives is theirs.
-    """
-    if not _canon_classes_hold():
-        return None
-    keep = [(w, g) for w, g in wordings if (_first_word(w) or "").startswith(word)]
-    if not keep or len({_first_chars(w) for w, _ in keep}) != 1:
-        return None
-    first = _canon_class(f"[{_first_chars(keep[0][0])}]")
-    if first is None or word[0] not in first:
-        return None
-    alts = []
-    for wording, group in keep:
-        tokens = re.findall(r"[A-Za-z0-9'\u2019]+|#", wording)
-        parts: list[list[str]] = []
-        for tok in tokens:
-            pieces = []
-            for ch in ("#",) if tok == "#" else tok:
-                if ch in "'\u2019":
-                    pieces.append("['\u2019`]?")
-                    continue
-                cls = _canon_class(_token_pattern(ch))
-                if cls is None or len(cls) != 1:
-                    return None
-                pieces.append(re.escape(cls))
-            parts.append(pieces)
-        if parts[0][:len(word)] != [re.escape(c) for c in word]:
-            return None
-        parts[0] = parts[0][len(word):]
-        body = r"[^a-z0-9\n]*".join("".join(p) for p in parts) + r"(?![a-z0-9_])[ \t]*[.:#)]*"
-        alts.append(f"(?P<{group}>{body})" if group else body)
-    return re.compile("(?:" + "|".join(alts) + ")")
-
-
-def _scan_page(plan: _Plan, vocab: Vocabulary, joined: str, canon: str, starts: list[int],
-               n: int) -> tuple[list[list[tuple[int, int, str, str]]], dict[str, list[int]]]:
-    """_labels_by_line and _marker_lines (of the markers in plan.scan_markers) from one pass of
-    plan.scan over the canonical text.
-
-    Same results: every position where a first word of a set starts in ``canon`` at a word start
-    is a match of plan.scan (the longest word there; the words of each set at that position are the
-    entry's prefixes of it), and no other position can match, since every pattern tried there
-    starts with the test that the character before is not [A-Za-z0-9] (ignoring case): the same
-    test as canon's [a-z0-9] when the text has no "|" (canon maps it to "l"; the caller checks).
-    Matches of plan.scan do not overlap anything missed: inside a word the test fails. A marker
-    already found on the line is not tried again there (its lines are what is kept).
-    """
-    by_line: list[list[tuple[int, int, str, str]]] = [[] for _ in range(n)]
-    marks: dict[str, list[int]] = {name: [] for name in plan.scan_markers}
-    if not n:
-        return by_line, marks
-    of_group = vocab.label_of_group
-    entries = plan.entries
-    end = 0
-    line = 0
-    nxt = starts[1]
-    for m in plan.scan.finditer(canon):  # type: ignore[union-attr]
-        k = m.start()
-        while nxt <= k:
-            line += 1
-            nxt = starts[line + 1]
-        group = m.lastgroup
-        if group is not None:         # a word that only starts labels, its label found (see _make_plan)
-            if k >= end:
-                end = m.end(group)
-                base = starts[line]
-                by_line[line].append((k - base, end - base, of_group[group][0], joined[k:end].strip()))
-            continue
-        label, markers = entries[m.group()]
-        for name, (rx, off, on_canon) in markers:
-            at = marks[name]
-            if at and at[-1] == line:
-                continue
-            if rx.match(canon if on_canon else joined, k + off) is not None:
-                at.append(line)
-        if label is not None and k >= end:
-            rx, off, on_canon = label
-            lm = rx.match(canon if on_canon else joined, k + off)
-            if lm is not None:
-                end = lm.end()
-                base = starts[line]
-                by_line[line].append((k - base, end - base, of_group[lm.lastgroup][0],  # type: ignore[index]
-                                      joined[k:end].strip()))
-    return by_line, marks
-
-
-# Text -> canonical text for an ASCII text: the same as str.translate(_CANON), as a byte table.
-_CANON_BYTES = bytes(ord(_CANON[b]) if b < 128 else b for b in range(256))
-
-
-def _canonical(text: str) -> str:
-    if text.isascii():
-        return text.encode("ascii").translate(_CANON_BYTES).decode("ascii")
-    return text.translate(_CANON)
+@dataclass
+class _Pending:
+    field: str
+    label: str
+    cell: int                     # cell index of the label on its line
+    x: tuple[float, float]
 
 
 def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
-    """Every labelled value, marker and itemised payment in ``lines`` (one bill's text)."""
+    """Every labelled value, marker and itemised payment in ``lines`` (one page, or one bill's text)."""
     vocab = vocab or load_vocabulary()
-    plan = _plan(vocab)
+    info = _field_info(vocab)
     found = Found()
     texts = [ln.text for ln in lines]
     n = len(texts)
-    # Markers and labels: searched over the whole text (not line by line), mapped back to lines;
-    # tried only where a wording's first word starts (in the canonical text) when that is known.
     joined = "\n".join(texts)
-    starts = list(itertools.accumulate([len(t) + 1 for t in texts], initial=0))
-    one_line_each = joined.count("\n") == n - 1 if texts else True
-    by_line: list[list[tuple[int, int, str, str]]] | None = None
-    scanned: dict[str, list[int]] = {}
-    if one_line_each and plan.scan is not None and "|" not in joined:
-        canon = _canonical(joined)
-        by_line, scanned = _scan_page(plan, vocab, joined, canon, starts, n)
-    elif one_line_each:
-        canon = _canonical(joined)
-    else:
-        canon = ""
+    starts = [0]
+    for t in texts:
+        starts.append(starts[-1] + len(t) + 1)
+
+    def line_of(pos: int) -> int:
+        return bisect.bisect_right(starts, pos) - 1
+
     for mname, rx in vocab.markers.items():
-        if mname in scanned:
-            at = scanned[mname]
-        else:
-            at = _marker_lines(rx, vocab.marker_starts.get(mname) if one_line_each else None, joined, canon,
-                               starts)
+        at: list[int] = []
+        for m in rx.finditer(joined):
+            i = line_of(m.start())
+            if not at or at[-1] != i:
+                at.append(i)
         if at:
             found.markers[mname] = at
-    if by_line is None:
-        by_line = _labels_by_line(texts, joined, canon, starts, vocab) \
-            if one_line_each and vocab.label_starts is not None else [_labels_in(t, vocab) for t in texts]
-    items_at = found.markers.get("payment_items_header", ())
-    info = plan.fields
-    hits = found.hits
-    misses = found.misses
-    n_hits = 0
-    pending: list[tuple[str, str]] | None = None    # labels with empty values on the previous line
-    i = 0
-    while i < n:
-        if items_at and i in items_at:
-            i = _payment_rows(texts, i + 1, vocab, found)
-            pending = None
-            continue
-        labels = by_line[i]
+    by_line: list[list[tuple[int, int, str, str]]] = [[] for _ in range(n)]
+    of_group = vocab.label_of_group
+    cells_of = [line_cells(ln) for ln in lines]
+    for m in vocab.label_re.finditer(joined):
+        i = line_of(m.start())
+        base = starts[i]
+        if m.lastgroup in vocab.prefix_groups and not m.group(0).rstrip().endswith(":"):
+            # a shortened wording is a label only where it starts a cell or ends in a colon
+            cells = cells_of[i]
+            if not cells or cells[_cell_at(cells, m.start() - base)][0] != m.start() - base:
+                continue
+        by_line[i].append((m.start() - base, m.end() - base, of_group[m.lastgroup][0],  # type: ignore[index]
+                           m.group(0).strip()))
+
+    items_at = set(found.markers.get("payment_items_header", ()))
+    skip: set[int] = set()
+    balance_col: tuple[float, float] | None = None
+    pending: list[_Pending] = []
+    pending_line = -1
+    for i in range(n):
         t = texts[i]
-        if not labels:                  # no label on the line
-            if pending:
-                n_hits += _value_row(i, t, pending, vocab, info, hits)
-                pending = None
-            i += 1
+        cells = cells_of[i]
+        labels = by_line[i]
+        if pending and pending_line == i - 1 and not (labels and not t[:labels[0][0]].strip()):
+            _below(i, t, cells, pending, cells_of[i - 1], vocab, info, found)
+        pending = []
+        if i in skip:
             continue
-        if len(labels) == 1:            # the usual line, "Label: value": the loop below for one label
-            start, lend, name, label = labels[0]
-            seg = t[lend:]
-            rest = seg.lstrip(_SEP)
-            body = rest.rstrip(_SEP)
-            hit = None
-            if body:
-                parse, magnitude = info[name]
-                got = parse(body, vocab, True)
-                vstart = lend + len(seg) - len(rest)
-                if got is None:
-                    misses.append(_new_hit(name, None, body, i, vstart, len(t), label))
-                else:
-                    value, used = got
-                    hit = _new_hit(name, abs(value) if magnitude else value, body[:used].strip(), i, vstart,
-                                   vstart + used, label)
-                    at = hits.get(name)
-                    if at is None:
-                        hits[name] = [hit]
-                    else:
-                        at.append(hit)
-                    n_hits += 1
-            accepted_one = hit is not None or not body
-            if pending and not (accepted_one and not t[:start].strip()):
-                n_hits += _value_row(i, t, pending, vocab, info, hits)
-                pending = None
-            elif accepted_one and hit is None:
-                pending = [(name, label)]
-            else:
-                pending = None
-            i += 1
+        if i in items_at:
+            skip |= _payment_rows(lines, cells_of, i + 1, vocab, found, listed=True)
             continue
-        # The line's labels, right to left: a label counts when the text up to the next counted
-        # label parses for its type, or is empty; otherwise its words belong to the value before it.
-        accepted: list[tuple[int, str, str]] = []     # (label start, field, label text), right to left
-        new: list[Hit] = []
-        end = len(t)
-        for k in range(len(labels) - 1, -1, -1):
-            start, lend, name, label = labels[k]
-            seg = t[lend:end]
-            rest = seg.lstrip(_SEP)
-            body = rest.rstrip(_SEP)
-            if not body:
-                accepted.append((start, name, label))
-                end = start
+        header = _table_header(t, cells)
+        if header is not None:
+            balance_col = header[1]
+            if header[0] is not None and not labels:
+                skip |= _payment_rows(lines, cells_of, i, vocab, found, listed=False)
                 continue
-            parse, magnitude = info[name]
-            got = parse(body, vocab, True)
-            vstart = lend + len(seg) - len(rest)
-            if got is None:
-                if k == 0:
-                    misses.append(_new_hit(name, None, body, i, vstart, end, label))
-                continue
-            value, used = got
-            new.append(_new_hit(name, abs(value) if magnitude else value, body[:used].strip(), i, vstart,
-                                vstart + used, label))
-            accepted.append((start, name, label))
-            end = start
-        for h in reversed(new):
-            at = hits.get(h.field)
-            if at is None:
-                hits[h.field] = [h]
-            else:
-                at.append(h)
-        n_hits += len(new)
-        if pending and not (accepted and not t[:accepted[-1][0]].strip()):
-            n_hits += _value_row(i, t, pending, vocab, info, hits)
-            pending = None
-        elif accepted and not new:
-            pending = [(a[1], a[2]) for a in reversed(accepted)]
-        else:
-            pending = None
-        i += 1
-    found.n_hits = n_hits
+        if not labels:
+            continue
+        pending = _read_line(i, t, cells, labels, vocab, info, found, balance_col)
+        pending_line = i
     return found
 
 
+def _field_info(vocab: Vocabulary) -> dict[str, tuple[Parser, bool, str]]:
+    return {name: (_parser(spec.type), spec.type == "money" and spec.sign == "abs", spec.type)
+            for name, spec in vocab.fields.items()}
+
+
+def _add(found: Found, h: Hit) -> None:
+    found.hits.setdefault(h.field, []).append(h)
+    found.n_hits += 1
+
+
+def _read_line(i: int, t: str, cells: tuple[Cell, ...], labels: list[tuple[int, int, str, str]],
+               vocab: Vocabulary, info: dict[str, tuple[Parser, bool, str]], found: Found,
+               balance_col: tuple[float, float] | None) -> list[_Pending]:
+    """The values of one line's labels; returns the labels left without a value (for the line below)."""
+    # A label that begins its cell starts a part of the row; the other labels of a part count only
+    # when the text up to the next counted label parses for their type (right to left).
+    groups: list[list[tuple[int, int, str, str]]] = []
+    for lab in labels:
+        c = cells[_cell_at(cells, lab[0])] if cells else None
+        if not groups or (c is not None and c[0] == lab[0]):
+            groups.append([lab])
+        else:
+            groups[-1].append(lab)
+    pending: list[_Pending] = []
+    new: list[Hit] = []
+    for g, group in enumerate(groups):
+        end = groups[g + 1][0][0] if g + 1 < len(groups) else len(t)
+        for k in range(len(group) - 1, -1, -1):
+            start, lend, name, label = group[k]
+            seg = t[lend:end]
+            rest = seg.lstrip(_SEP)
+            vstart = lend + len(seg) - len(rest)
+            body = rest.rstrip(_SEP)
+            ci = _cell_at(cells, start) if cells else 0
+            if not body:
+                pending.append(_Pending(name, label, ci, _x_span(cells, start, lend)))
+                end = start
+                continue
+            parse, magnitude, vtype = info[name]
+            if vtype in ("text", "names") and cells:     # free text: the value's own cell
+                vc = cells[_cell_at(cells, vstart)]
+                if vc[0] <= vstart < vc[1]:
+                    body = body[:vc[1] - vstart].rstrip(_SEP)
+            got = parse(body, vocab, True)
+            if got is not None:
+                value, used = got
+                vs, ve = vstart, vstart + used
+            else:
+                got2 = _last_value(body, vstart, parse, vtype, vocab, cells, balance_col) \
+                    if vtype in _TYPED_END else None
+                if got2 is None:
+                    if k == 0:
+                        fills = bool(cells) and cells[ci][0] == start and cells[ci][1] <= lend + 1
+                        if fills:       # a column header: its value is below it
+                            pending.append(_Pending(name, label, ci, _x_span(cells, start, lend)))
+                        else:
+                            found.misses.append(_new_hit(name, None, body, i, vstart, end, label))
+                    continue
+                value, vs, ve = got2
+            new.append(_new_hit(name, abs(value) if magnitude else value, t[vs:ve].strip(), i, vs, ve, label))
+            end = start
+    for h in sorted(new, key=lambda h: h.start):
+        _add(found, h)
+    if new and pending and len({p.cell for p in pending}) < len(pending):
+        return []           # values on the line and several labels in one cell: no row below to pair
+    return sorted(pending, key=lambda p: p.x[0])
+
+
+def _last_value(body: str, vstart: int, parse: Parser, vtype: str, vocab: Vocabulary,
+                cells: tuple[Cell, ...], balance_col: tuple[float, float] | None
+                ) -> tuple[Any, int, int] | None:
+    """The amount (date) that ends a row part when only words stand between it and the label:
+    "Since Last Bill  (143.00)", "for March 2026  143.00". Under a running-balance column, the
+    row's own amount, not the balance, when it has one."""
+    rx = _MONEY_RE if vtype == "money" else _DATE_RE
+    ms = list(rx.finditer(body))
+    if not ms or body[ms[-1].end():].strip():
+        return None
+    if balance_col is not None and cells and len(ms) > 1:
+        inside = [m for m in ms
+                  if _overlap(_x_span(cells, *(vstart + x for x in _trimmed(m))), balance_col) > 0]
+        if inside and len(inside) < len(ms):
+            ms = [m for m in ms if m not in inside]
+    at = _trimmed(ms[-1])[0]
+    between = body[:at]
+    if rx.search(between) or len(between.split()) > 8:
+        return None
+    if vtype == "money" and not _WORDS_ONLY.fullmatch(between):
+        return None
+    got = parse(body[at:], vocab, False)
+    if got is None:
+        return None
+    return got[0], vstart + at, vstart + at + got[1]
+
+
+def _below(i: int, t: str, cells: tuple[Cell, ...], pending: list[_Pending], above: tuple[Cell, ...],
+           vocab: Vocabulary, info: dict[str, tuple[Parser, bool, str]], found: Found) -> None:
+    """Values on line ``i`` for the labels of the line above: the cell under each label, or, for
+    several labels in one cell (no positions), the values in the same order."""
+    if len({p.cell for p in pending}) < len(pending):
+        _value_row(i, t, [(p.field, p.label) for p in pending], vocab, info, found)
+        return
+    used: set[int] = set()
+    for p in pending:
+        best, score = None, 0.0
+        for k, c in enumerate(cells):
+            ov = _overlap(p.x, (c[2], c[3]))
+            if k not in used and ov > score:
+                best, score = k, ov
+        if best is None:
+            continue
+        c0, c1 = cells[best][0], cells[best][1]
+        parse, magnitude, _ = info[p.field]
+        got = parse(t[c0:c1], vocab, True)
+        if got is None:
+            continue
+        used.add(best)
+        value, n_used = got
+        _add(found, _new_hit(p.field, abs(value) if magnitude else value, t[c0:c0 + n_used].strip(), i, c0,
+                             c0 + n_used, p.label))
+
+
 def _value_row(i: int, line: str, specs: list[tuple[str, str]], vocab: Vocabulary,
-               info: dict[str, tuple[Parser, bool]], hits: dict[str, list[Hit]]) -> int:
+               info: dict[str, tuple[Parser, bool, str]], found: Found) -> int:
     """Values for labels printed on the previous line, in the same order, parsed by type; returns
     how many were read (they stop at the first that does not parse)."""
     pos = 0
@@ -910,50 +648,96 @@ def _value_row(i: int, line: str, specs: list[tuple[str, str]], vocab: Vocabular
     for k, (name, label) in enumerate(specs):
         rest = line[pos:]
         body = rest.lstrip()
-        parse, magnitude = info[name]
+        parse, magnitude, _ = info[name]
         got = parse(body, vocab, k == last)
         if got is None:
             return k
         value, used = got
         start = pos + len(rest) - len(body)
-        hits.setdefault(name, []).append(
-            _new_hit(name, abs(value) if magnitude else value, line[start:start + used].strip(), i, start,
-                     start + used, label))
+        _add(found, _new_hit(name, abs(value) if magnitude else value, line[start:start + used].strip(), i, start,
+                             start + used, label))
         pos = start + used
     return len(specs)
+
+
+def _table_header(t: str, cells: tuple[Cell, ...]) -> tuple[tuple[float, float] | None,
+                                                            tuple[float, float] | None] | None:
+    """A table's heading row ("Date  Description  Payments  Balance"): (the payment column, the
+    running-balance column), either None when absent; None when the line is no such heading."""
+    if len(cells) < 3:
+        return None
+    names = [t[c[0]:c[1]].strip(" :") for c in cells]
+    balance = next(((c[2], c[3]) for c, s in zip(cells, names, strict=True) if _BALANCE_HEADER.match(s)), None)
+    if not _HEADER_DATE.match(names[0]):
+        return (None, balance) if balance is not None else None
+    pay = next(((c[2], c[3]) for c, s in zip(cells, names, strict=True) if _PAY_HEADER.match(s)), None)
+    if pay is None:
+        pay = next(((c[2], c[3]) for c, s in zip(cells, names, strict=True) if _AMOUNT_HEADER.match(s)), None)
+    if pay is None and balance is None:
+        return None
+    return pay, balance
 
 
 _ROW_HEADER = re.compile(r"^\s*date\b.*\bamount\s*$", re.IGNORECASE)
 
 
-def _payment_rows(texts: list[str], i: int, vocab: Vocabulary, found: Found) -> int:
-    """Itemised payments after their heading: "date  description  amount" rows until a non-row."""
-    if i < len(texts) and _ROW_HEADER.match(texts[i]):
-        i += 1
+def _payment_rows(lines: list[Line], cells_of: list[tuple[Cell, ...]], i: int, vocab: Vocabulary,
+                  found: Found, listed: bool) -> set[int]:
+    """Itemised payments: the "date  description  amount" rows under a payment heading (``listed``:
+    every row is a payment), or the dated rows of a table whose heading names a payment or amount
+    column (a ledger: the amount in that column; a plain list: rows that read as payments).
+    Returns the lines read as the heading and the payments."""
+    texts = [ln.text for ln in lines]
+    taken: set[int] = set()
+    pay_col: tuple[float, float] | None = None
+    balance = False
+    if i < len(texts):
+        head = _table_header(texts[i], cells_of[i])
+        if head is not None and head[0] is not None:
+            pay_col, balance = head[0], head[1] is not None
+            taken.add(i)
+            i += 1
+        elif _ROW_HEADER.match(texts[i]):
+            taken.add(i)
+            i += 1
     while i < len(texts):
-        t = texts[i].strip()
+        raw = texts[i]
+        t = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
         d: date | None = None
-        rest = t
+        rest_at = lead
         m = _DATE_RE.match(t)
         if m:
             try:
                 d = _cached_date(m.group(0), vocab.date_formats)
-                rest = t[m.end():].strip()
+                rest_at = lead + m.end()
             except ValueError:
                 d = None
-        mm = None
-        for mm in _MONEY_RE.finditer(rest):  # noqa: B007 - the last amount on the line
-            pass
-        if mm is None or rest[mm.end():].strip():
+        monies = list(_MONEY_RE.finditer(raw, rest_at))
+        if not monies:
             break
+        if pay_col is not None and (balance or not listed) and lines[i].cells:
+            cells = cells_of[i]
+            mm = next((x for x in monies if _overlap(_x_span(cells, *_trimmed(x)), pay_col) > 0), None)
+            if mm is None or d is None:
+                i += 1
+                continue
+        else:
+            mm = monies[-1]
+            if raw[mm.end():].strip():
+                break
         try:
-            amount = abs(_cached_amount(mm.group(0).strip()))
+            printed = _cached_amount(mm.group(0).strip())
         except AmountError:
             break
-        desc = rest[: mm.start()].strip()
-        found.payment_items.append((BillPayment(d, amount, desc), i))
+        desc = raw[rest_at:_trimmed(mm)[0]].strip()
+        if not listed and not balance and printed >= 0 and not _PAYMENTISH.search(desc):
+            i += 1
+            continue
+        found.payment_items.append((BillPayment(d, abs(printed), re.sub(r"\s{2,}", " ", desc)), i))
+        taken.add(i)
         i += 1
-    return i
+    return taken
 
 
 def marker_lines(lines: list[Line], name: str, vocab: Vocabulary | None = None) -> list[int]:

@@ -51,11 +51,13 @@ def bill_json(b: Bill) -> dict:
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.txt")))
-def test_golden_fixture(name: str) -> None:
+def test_golden_fixture(name: str, update_golden: bool) -> None:
     text = (FIXTURES / f"{name}.txt").read_text()
     result = read_bills(pages_of(text), f"{name}.txt")
     got = json.dumps([bill_json(b) for b in result.bills], indent=2, sort_keys=True)
     expected_path = FIXTURES / f"{name}.expected.json"
+    if update_golden:
+        expected_path.write_text(got + "\n")
     expected = expected_path.read_text()
     if got.strip() != expected.strip():
         diff = "\n".join(difflib.unified_diff(expected.splitlines(), got.splitlines(), "expected", "got",

@@ -222,24 +222,6 @@ def test_ocr_disabled_leaves_a_scanned_bill_unread(tmp_path: Path) -> None:
         read(pdf, ocr=False)
 
 
-def test_page_text_equals_pypdfium2_get_text_range(tmp_path: Path) -> None:
-    import pypdfium2 as pdfium
-
-    from recon.importers.bill_pdf import _page_text
-    from tests.conftest import SAMPLES
-
-    files = sorted((SAMPLES / "bills").glob("*.pdf"))
-    for layout in LAYOUTS:
-        f = tmp_path / f"{layout}.pdf"
-        write_bill_pdf(f, [health_bill(), credit_bill(), dental_bill()], layout=layout)
-        files.append(f)
-    for f in files:
-        doc = pdfium.PdfDocument(f.read_bytes())
-        for i in range(len(doc)):
-            assert _page_text(doc, i) == doc[i].get_textpage().get_text_range(), (f.name, i)
-        doc.close()
-
-
 def test_open_document_fails_as_pypdfium2_does(tmp_path: Path) -> None:
     import pypdfium2 as pdfium
     from pypdfium2 import raw
