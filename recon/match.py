@@ -186,6 +186,7 @@ class _Matcher:
         self.account_of: dict[str, str] = {}
         self.last_paid: dict[str, list[tuple[Transaction, str]]] = defaultdict(list)
         self.credits: list[Transaction] = []
+        self.first_open: dict[str, int] = {}
         self.refunded: set[str] = set()
         self.refunds: dict[str, Transaction] = {}      # duplicate debit id -> its refund
         self.carried: dict[str, str] = {}              # unrefunded duplicate id -> bill it credits
@@ -194,25 +195,34 @@ class _Matcher:
     def issued(self, s: BillState, d: date) -> bool:
         return s.bill.bill_date <= d + self.slack
 
+    def owing(self, a: str, d: date) -> tuple[list[BillState], list[BillState]]:
+        """The account's bills with something left to pay, oldest first: (issued by day ``d``, not
+        yet issued). Bills before the first such one are settled for good (what is left to pay never
+        goes up), so the scan starts there; bills are in issue order, so the issued ones lead."""
+        lst = self.by_account[a]
+        i = self.first_open.get(a, 0)
+        while i < len(lst) and lst[i].remaining <= 0:
+            i += 1
+        self.first_open[a] = i
+        lim = d + self.slack
+        j = i
+        while j < len(lst) and lst[j].bill.bill_date <= lim:
+            j += 1
+        return ([s for s in lst[i:j] if s.remaining > 0], [s for s in lst[j:] if s.remaining > 0])
+
     def open_due(self, a: str, d: date) -> Decimal:
-        return sum((s.remaining for s in self.by_account[a] if self.issued(s, d) and s.remaining > 0), ZERO)
+        return sum((s.remaining for s in self.owing(a, d)[0]), ZERO)
 
     def prefix_sums(self, a: str, d: date) -> list[Decimal]:
         """What paying the account's open, issued bills oldest first adds up to, bill by bill."""
-        out, acc = [], ZERO
-        for s in self.by_account[a]:
-            if self.issued(s, d) and s.remaining > 0:
-                acc += s.remaining
-                out.append(acc)
-        return out
+        return list(itertools.accumulate(s.remaining for s in self.owing(a, d)[0]))
 
     def current_bill(self, a: str, d: date) -> BillState | None:
-        cands = [s for s in self.by_account[a] if self.issued(s, d)]
-        return cands[-1] if cands else None
+        """The latest bill issued by day ``d`` (bills are in coverage order, so in issue order)."""
+        return next((s for s in reversed(self.by_account[a]) if self.issued(s, d)), None)
 
     def next_bill(self, a: str, d: date) -> BillState | None:
-        cands = [s for s in self.by_account[a] if not self.issued(s, d)]
-        return cands[0] if cands else None
+        return next((s for s in self.by_account[a] if not self.issued(s, d)), None)
 
     def in_cycle(self, s: BillState, d: date) -> bool:
         """Whether day ``d`` falls in the cycle of bill ``s``: from its bill date until the next
@@ -251,8 +261,13 @@ class _Matcher:
         if not self.accounts:
             self.unmatched.append((t, "no bill was read for any billing account", None))
             return
-        live = [a for a in self.accounts if not self.plan_ended(a, t.date) or self.open_due(a, d) == amount]
-        plan = self.choose_accounts(t, amount, d, live) if live else []
+        hint = t.billing_account_hint
+        if hint in self.by_account and self.is_live(hint, t, amount):
+            live = [hint]
+            plan = self.plan_for_hint(t, hint, amount, d)
+        else:
+            live = [a for a in self.accounts if self.is_live(a, t, amount)]
+            plan = self.choose_accounts(t, amount, d, live) if live else []
         if returned:
             if plan:
                 self.account_of[t.id] = plan[0][0]
@@ -277,10 +292,8 @@ class _Matcher:
 
     def give_fifo(self, t: Transaction, a: str, part: Decimal, why: str, d: date) -> None:
         left = part
-        owing = [s for s in self.by_account[a] if s.remaining > 0]
-        opened = [(s, False) for s in owing if self.issued(s, d)]
-        future = [(s, True) for s in owing if not self.issued(s, d)]
-        for s, carried in opened + future:
+        opened, future = self.owing(a, d)
+        for s, carried in [*((s, False) for s in opened), *((s, True) for s in future)]:
             if left <= 0:
                 break
             give = min(left, s.remaining)
@@ -294,20 +307,30 @@ class _Matcher:
                   d, self.config)
             self.last_paid[a].append((t, s.ref.id))
 
+    def is_live(self, a: str, t: Transaction, amount: Decimal) -> bool:
+        """An account can be paid: its plan has not ended, or the debit pays exactly what it owes."""
+        return not self.plan_ended(a, t.date) or self.open_due(a, counts_on(t)) == amount
+
+    def plan_for_hint(self, t: Transaction, hint: str, amount: Decimal, d: date
+                      ) -> list[tuple[str, Decimal, str]]:
+        """A debit whose text or check memo names a live billing account pays that account; when
+        it is more than that account owes, one sitting may have paid other plans too (the parts
+        must add up exactly)."""
+        own = self.open_due(hint, d)
+        if own == 0 and self.repeats_paid_bill(hint, amount, d, own):
+            return []
+        if amount > own and len(self.accounts) <= SUM_SEARCH_ACCOUNTS:
+            others = [a for a in self.accounts if a != hint and self.is_live(a, t, amount)
+                      and self.open_due(a, d) > 0]
+            split = self.find_sum(amount, d, [hint, *others], must=hint)
+            if split:
+                return split
+        return [(hint, amount, _hint_why(hint, bool(t.check_number)))]
+
     def choose_accounts(self, t: Transaction, amount: Decimal, d: date, accounts: list[str]
                         ) -> list[tuple[str, Decimal, str]]:
         """Which account(s) a payment pays, with the part for each and why (deterministic)."""
         opens = {a: self.open_due(a, d) for a in accounts}
-        hint = t.billing_account_hint
-        if hint in accounts:
-            if self.repeats_paid_bill(hint, amount, d, opens[hint]):
-                return []
-            if amount > opens[hint]:
-                # One sitting paid the named account and others: the parts must add up exactly.
-                split = self.find_sum(amount, d, [a for a in accounts if opens[a] > 0], must=hint)
-                if split:
-                    return split
-            return [(hint, amount, _hint_why(hint, bool(t.check_number)))]
         exact = [a for a in accounts if opens[a] == amount]
         if len(exact) == 1:
             return [(exact[0], amount, f"amount exact: equals the open balance {opens[exact[0]]}")]
