@@ -203,3 +203,44 @@ def test_a_credit_shown_as_zero_due_is_no_discrepancy_and_chains():
     assert balance_of(april) == D("-52.00")
     wrong = replace(april, amount_due=D("10.00"))
     assert arithmetic_gap(wrong) == D("62.00")
+
+
+def test_one_payment_for_a_missed_month_and_the_current_one():
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-03
+        web H 2026-01-10 412.00
+        web H 2026-03-10 824.00
+    """)
+    r = s.run(date(2026, 3, 30))
+    paid = sorted((a.bill_id, a.amount) for a in r.report.matches if a.transaction_id.startswith("t20260310"))
+    assert paid == [("b-712345678-2026-03", D("412.00")), ("b-712345678-2026-04", D("412.00"))]
+    assert [(f.type, f.coverage_month) for f in r.report.findings if f.type != "coverage_at_risk"] == [
+        ("late_payment", "2026-03")]
+
+
+def test_payment_after_a_zero_bill_pays_the_next_bill_not_an_old_one():
+    # January was paid twice (not refunded): February's bill is $0.00, March's is paid on time.
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-03
+        web H 2026-01-10 412.00
+        web H 2026-01-15 412.00
+        web H 2026-03-10 412.00
+    """)
+    r = s.run(date(2026, 3, 30))
+    by_txn = {a.transaction_id[:9]: a.bill_id for a in r.report.matches}
+    assert by_txn["t20260310"] == "b-712345678-2026-04"
+    assert by_txn["t20260115"] == "b-712345678-2026-03"      # the kept duplicate paid February
+    assert types(r) == ["duplicate_draw"]
+
+
+def test_partial_payments_add_up_by_the_due_date():
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-02
+        web H 2026-01-05 200.00
+        web H 2026-01-20 212.00
+        web H 2026-02-09 100.00
+        web H 2026-02-21 300.00
+    """)
+    r = s.run(date(2026, 3, 1))
+    assert [(f.type, f.coverage_month, f.amount) for f in r.report.findings if f.type != "coverage_at_risk"] == [
+        ("partial_payment", "2026-03", D("12.00"))]
