@@ -507,7 +507,7 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
         header = _table_header(t, cells)
         if header is not None:
             balance_col = header[1]
-            if header[0] is not None and not labels:
+            if header[0] is not None:        # a heading's words ("Payments") are column names, not labels
                 skip |= _payment_rows(lines, cells_of, i, vocab, found, listed=False)
                 continue
         if not labels:
