@@ -48,7 +48,8 @@ def identify(path: Path, display: str, importers: list[Importer] | None = None,
     claimants = [imp for imp in imps if _safe_identify(imp, path, head)]
     if not claimants:
         raise UnknownFormat(
-            "not a recognised bank export (OFX/QFX/QBO, bank CSV), check register or Connector bill PDF",
+            "not a recognised bank export (OFX/QFX/QBO, bank CSV), check register or Connector bill "
+            "(PDF, or a JPEG/PNG/TIFF scan or photo)",
             path=display,
             hint="run `recon profiles` to see the CSV layouts recon knows",
         )

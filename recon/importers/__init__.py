@@ -18,6 +18,7 @@ def all_importers(profile: str | None = None, profile_dirs: tuple[Path, ...] = (
         profile_dirs: folders of user CSV profiles.
         cache_dir: where the bill parse cache lives (None: no cache).
     """
+    from recon.importers.bill_image import BillImageImporter
     from recon.importers.bill_pdf import BillPdfImporter
     from recon.importers.check_register import CheckRegisterImporter
     from recon.importers.csv_bank import CsvBankImporter
@@ -29,4 +30,4 @@ def all_importers(profile: str | None = None, profile_dirs: tuple[Path, ...] = (
 
         cache = ParseCache(cache_dir)
     return [OfxImporter(), CheckRegisterImporter(), CsvBankImporter(profile=profile, profile_dirs=profile_dirs),
-            BillPdfImporter(cache=cache)]
+            BillPdfImporter(cache=cache), BillImageImporter(cache=cache)]
