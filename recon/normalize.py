@@ -23,9 +23,6 @@ from recon.ach import parse_ach
 from recon.config import Config
 from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction, fast_constructor
 
-_NEG = re.compile("|".join(payees.NEGATIVE))
-_FULL = re.compile("|".join(payees.STRONG_FULL))
-_CUT = re.compile(payees.STRONG_CUT)
 _RETURN = re.compile(payees.RETURN_WORDS)
 _AUTOPAY = re.compile(payees.AUTOPAY_WORDS)
 _CHECK_DESC = re.compile(r"^(?:CHECK|CHK|CHQ)\s*#?\s*(\d{1,8})\b")
@@ -57,10 +54,8 @@ class Classifier:
         self._cache: dict[str, Verdict] = {}
         self._user_neg = [norm_text(a) for a in config.not_connector_aliases]
         self._user_pos = [norm_text(a) for a in config.connector_aliases]
-        self._weak = [norm_text(w) for w in payees.WEAK]
-        self._fuzz = None
         self._raw_cache: dict[bytes, Verdict] = {}
-        words = [*self._user_neg, *self._user_pos, *self._weak]      # substring / fuzzy matched
+        words = [*self._user_neg, *self._user_pos, *payees.WEAK]      # substring / fuzzy matched
         patterns = [*payees.NEGATIVE, *payees.STRONG_FULL, payees.STRONG_CUT]   # regexes
         self._fold = not any(any(ch.isdigit() for ch in w) for w in words + patterns) and \
             not any(tok in p for p in patterns for tok in ("\\", ".", "[^"))   # nothing matches a digit
