@@ -19,11 +19,8 @@ import io
 import logging
 from pathlib import Path
 
-from recon.bills.fields import Vocabulary, load_vocabulary
-from recon.cache import ParseCache, bytes_key
 from recon.errors import InputError, ParseError
-from recon.importers.bill_pdf import PageText, _pages_from_json, _pages_to_json, read_bills
-from recon.model import ImportResult
+from recon.importers.bill_pdf import PagedBillImporter, PageText
 
 log = logging.getLogger(__name__)
 
@@ -36,45 +33,19 @@ CORRUPT = "image is corrupt or truncated"
 NO_OCR = "cannot read an image bill"
 
 
-class BillImageImporter:
+class BillImageImporter(PagedBillImporter):
     """Reads photos and image scans of Connector bills (JPEG/PNG/TIFF). ``cache``: keeps OCR lines."""
-
-    kind = "bill_pdf"
-
-    def __init__(self, cache: ParseCache | None = None, vocabulary: Vocabulary | None = None) -> None:
-        self.cache = cache
-        self.vocabulary = vocabulary
 
     def identify(self, path: Path, head: bytes) -> bool:
         return isinstance(head, bytes | bytearray) and any(bytes(head[:8]).startswith(m) for m in MAGIC)
-
-    def extract(self, path: Path, display: str) -> ImportResult:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read file: {exc.strerror or exc}", path=display) from exc
-        pages, notes = self.read_pages(data, display)
-        return read_bills(pages, display, self.vocabulary or load_vocabulary(), notes)
 
     def _salt(self) -> str:
         from recon.bills.ocr import ocr_settings
 
         return f"{PARSER_VERSION};{ocr_settings()};side={PAGE_MIN_SIDE}-{PAGE_MAX_SIDE}"
 
-    def read_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
-        """Image bytes -> per-page lines and notes, from the cache when the same bytes were read before."""
-        key = bytes_key(data, self._salt()) if self.cache else None
-        if self.cache and key:
-            cached = self.cache.get(key)
-            if cached is not None:
-                try:
-                    return _pages_from_json(cached)
-                except (ValueError, KeyError, TypeError):
-                    log.warning("ignoring unreadable cache entry %s", key)
-        pages, notes = _ocr_frames(data, display)
-        if self.cache and key:
-            self.cache.put(key, _pages_to_json(pages, notes))
-        return pages, notes
+    def _extract_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
+        return _ocr_frames(data, display)
 
 
 def _ocr_frames(data: bytes, display: str) -> tuple[list[PageText], list[str]]:

@@ -81,20 +81,16 @@ class _BillPages:
         return any(p.coupon_from < len(p.page.lines) for p in self.pages)
 
 
-class BillPdfImporter:
-    """Reads Connector bill PDFs. ``cache``: keeps per-page text (and OCR) across runs."""
+class PagedBillImporter:
+    """What every bill importer shares: file bytes -> per-page lines (cached by content hash) ->
+    bills through read_bills. Subclasses say how bytes become pages (`_extract_pages`) and what,
+    besides the bytes, the cached result depends on (`_salt`)."""
 
     kind = "bill_pdf"
 
-    def __init__(self, cache: ParseCache | None = None, vocabulary: Vocabulary | None = None,
-                 ocr: bool = True) -> None:
+    def __init__(self, cache: ParseCache | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.cache = cache
         self.vocabulary = vocabulary
-        self.ocr = ocr
-
-    def identify(self, path: Path, head: bytes) -> bool:
-        """Any PDF: whether it is a Connector bill is decided (and explained) by extract."""
-        return isinstance(head, bytes | bytearray) and b"%PDF-" in head[:PDF_MAGIC_WINDOW]
 
     def extract(self, path: Path, display: str) -> ImportResult:
         try:
@@ -104,14 +100,14 @@ class BillPdfImporter:
         pages, notes = self.read_pages(data, display)
         return read_bills(pages, display, self.vocabulary or load_vocabulary(), notes)
 
-    # ------------------------------------------------------------ bytes -> pages (cached)
-
     def _salt(self) -> str:
-        from recon.bills.ocr import ocr_settings
-        return f"{PARSER_VERSION};ocr={self.ocr};{ocr_settings()};dpi={OCR_DPI}/{OCR_MIN_DPI}"
+        raise NotImplementedError
+
+    def _extract_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
+        raise NotImplementedError
 
     def read_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
-        """PDF bytes -> per-page lines and notes, from the cache when the same bytes were read before."""
+        """Bytes -> per-page lines and notes, from the cache when the same bytes were read before."""
         key = bytes_key(data, self._salt()) if self.cache else None
         if self.cache and key:
             cached = self.cache.get(key)
@@ -124,6 +120,23 @@ class BillPdfImporter:
         if self.cache and key:
             self.cache.put(key, _pages_to_json(pages, notes))
         return pages, notes
+
+
+class BillPdfImporter(PagedBillImporter):
+    """Reads Connector bill PDFs. ``cache``: keeps per-page text (and OCR) across runs."""
+
+    def __init__(self, cache: ParseCache | None = None, vocabulary: Vocabulary | None = None,
+                 ocr: bool = True) -> None:
+        super().__init__(cache, vocabulary)
+        self.ocr = ocr
+
+    def identify(self, path: Path, head: bytes) -> bool:
+        """Any PDF: whether it is a Connector bill is decided (and explained) by extract."""
+        return isinstance(head, bytes | bytearray) and b"%PDF-" in head[:PDF_MAGIC_WINDOW]
+
+    def _salt(self) -> str:
+        from recon.bills.ocr import ocr_settings
+        return f"{PARSER_VERSION};ocr={self.ocr};{ocr_settings()};dpi={OCR_DPI}/{OCR_MIN_DPI}"
 
     def _extract_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
         import pypdfium2 as pdfium
