@@ -63,7 +63,8 @@ def bill_id_for(bills: list[Bill]) -> list[BillRef]:
 class BillState:
     """A bill's running state during matching: compared by identity, never by value."""
 
-    __slots__ = ("ref", "bill", "id", "charge", "remaining", "paid_on_time", "paid_late", "known")
+    __slots__ = ("ref", "bill", "id", "charge", "remaining", "paid_on_time", "paid_late", "known",
+                 "last_payment")
 
     def __init__(self, ref: BillRef, charge: Decimal, remaining: Decimal,
                  paid_on_time: Decimal = ZERO, paid_late: Decimal = ZERO, known: bool = True) -> None:
@@ -75,6 +76,7 @@ class BillState:
         self.paid_on_time = paid_on_time
         self.paid_late = paid_late
         self.known = known          # False: the charge was not read (the amount due stands in)
+        self.last_payment: Transaction | None = None   # the latest debit allocated to it
 
     def __repr__(self) -> str:
         return (f"BillState({self.ref.id}, charge={self.charge}, remaining={self.remaining}, "
@@ -184,12 +186,36 @@ class _Matcher:
         self.duplicates: list[tuple[Transaction, str, str]] = []
         self.unmatched: list[tuple[Transaction, str, str | None]] = []
         self.account_of: dict[str, str] = {}
-        self.last_paid: dict[str, list[tuple[Transaction, str]]] = defaultdict(list)
+        self.shared: dict = {}          # one object per distinct text or confidence
         self.credits: list[Transaction] = []
         self.first_open: dict[str, int] = {}
         self.refunded: set[str] = set()
         self.refunds: dict[str, Transaction] = {}      # duplicate debit id -> its refund
         self.carried: dict[str, str] = {}              # unrefunded duplicate id -> bill it credits
+
+    def give(self, s: BillState, t: Transaction, amount: Decimal, conf: float, reason: str, d: date,
+             override: bool = False) -> None:
+        """Record an allocation; an AutoPay draw posting in the usual window after the 22nd is on time.
+
+        An organisation's year makes a million of these: equal texts, confidences and zero
+        balances share one object (``self.shared``), which keeps the run under its memory budget."""
+        left = s.remaining - amount   # an extra (overpayment) takes it below zero: a credit on this bill
+        s.remaining = left if left else ZERO
+        if d <= s.bill.due_date or (t.date_written is None and autopay_expected(t, s.bill, self.config)):
+            s.paid_on_time = amount if s.paid_on_time is ZERO else s.paid_on_time + amount
+            when = "on time"
+        else:
+            s.paid_late = amount if s.paid_late is ZERO else s.paid_late + amount
+            when = f"{(d - s.bill.due_date).days}d after due {s.bill.due_date.isoformat()}"
+        if t.date_written:
+            when += f"; check written {t.date_written.isoformat()}, cleared {t.date.isoformat()}"
+        s.last_payment = t
+        shared = self.shared
+        text = f"{reason}; {when}"
+        conf = round(conf, 2)
+        self.allocations.append(Allocation(
+            transaction_id=t.id, bill_id=s.id, amount=amount, confidence=shared.setdefault(conf, conf),
+            reason=shared.setdefault(text, text), override=override))
 
     # -- the account's state as of a day --------------------------------------------------------
     def issued(self, s: BillState, d: date) -> bool:
@@ -244,8 +270,8 @@ class _Matcher:
         for t in payments:
             if links.get(t.id) in self.states:
                 s = self.states[links[t.id]]
-                _give(self.allocations, s, t, -t.amount, 1.0, "override: linked by the user in recon.toml",
-                      counts_on(t), self.config, override=True)
+                self.give(s, t, -t.amount, 1.0, "override: linked by the user in recon.toml",
+                          counts_on(t), override=True)
                 self.account_of[t.id] = s.bill.billing_account
                 continue
             self.pay(t, returned=t.id in returned_ids)
@@ -298,14 +324,11 @@ class _Matcher:
                 break
             give = min(left, s.remaining)
             reason = why + ("; overpayment carried as credit to a later bill" if carried else "")
-            _give(self.allocations, s, t, give, _confidence(t, why, carried), reason, d, self.config)
+            self.give(s, t, give, _confidence(t, why, carried), reason, d)
             left -= give
-            self.last_paid[a].append((t, s.ref.id))
         if left > 0:
             s = self.current_bill(a, d) or self.by_account[a][-1]
-            _give(self.allocations, s, t, left, 0.6, why + "; overpayment kept as a credit on this bill",
-                  d, self.config)
-            self.last_paid[a].append((t, s.ref.id))
+            self.give(s, t, left, 0.6, why + "; overpayment kept as a credit on this bill", d)
 
     def is_live(self, a: str, t: Transaction, amount: Decimal) -> bool:
         """An account can be paid: its plan has not ended, or the debit pays exactly what it owes."""
@@ -401,9 +424,9 @@ class _Matcher:
             s = self.current_bill(a, d)
             if s is None or not self.in_cycle(s, t.date):
                 continue
-            for prev, bid in reversed(self.last_paid[a]):
-                if bid == s.ref.id and (-prev.amount == amount or s.bill.amount_due == amount):
-                    return (a, s.ref.id)
+            prev = s.last_payment
+            if prev is not None and (-prev.amount == amount or s.bill.amount_due == amount):
+                return (a, s.ref.id)
             if s.bill.amount_due == amount or s.charge == amount:
                 return (a, s.ref.id)
         return None
@@ -426,27 +449,10 @@ class _Matcher:
                 break
             if s.bill.bill_date > t.date and s.remaining > 0:
                 give = min(left, s.remaining)
-                _give(self.allocations, s, t, give, 0.5, "duplicate draw kept by the Connector, carried as "
-                      "credit to a later bill", counts_on(t), self.config)
+                self.give(s, t, give, 0.5, "duplicate draw kept by the Connector, carried as "
+                          "credit to a later bill", counts_on(t))
                 self.carried.setdefault(t.id, s.ref.id)
                 left -= give
-
-
-def _give(allocations: list[Allocation], s: BillState, t: Transaction, amount: Decimal, conf: float,
-          reason: str, d: date, config: Config, override: bool = False) -> None:
-    """Record an allocation; an AutoPay draw posting in the usual window after the 22nd is on time."""
-    s.remaining -= amount  # an extra (overpayment) takes it below zero: a credit on this bill
-    if d <= s.bill.due_date or (t.date_written is None and autopay_expected(t, s.bill, config)):
-        s.paid_on_time += amount
-        when = "on time"
-    else:
-        s.paid_late += amount
-        when = f"{(d - s.bill.due_date).days}d after due {s.bill.due_date.isoformat()}"
-    if t.date_written:
-        when += f"; check written {t.date_written.isoformat()}, cleared {t.date.isoformat()}"
-    allocations.append(Allocation(transaction_id=t.id, bill_id=s.ref.id, amount=amount,
-                                  confidence=round(conf, 2), reason=f"{reason}; {when}",
-                                  override=override))
 
 
 def _confidence(t: Transaction, why: str, carried: bool) -> float:
