@@ -16,6 +16,7 @@ month is never counted twice.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from recon.model import Allocation, Bill, BillRef, Transaction, gc_paused
 from recon.sorting import sort_by, sorted_by
 
 ZERO = Decimal(0)
+_REFUND = re.compile(r"\bREFUNDS?\b|\bREFUNDED\b")
 
 
 def bill_charge(b: Bill) -> Decimal | None:
@@ -64,7 +66,7 @@ class BillState:
     """A bill's running state during matching: compared by identity, never by value."""
 
     __slots__ = ("ref", "bill", "id", "charge", "remaining", "paid_on_time", "paid_late", "known",
-                 "last_payment")
+                 "last_payment", "credited")
 
     def __init__(self, ref: BillRef, charge: Decimal, remaining: Decimal,
                  paid_on_time: Decimal = ZERO, paid_late: Decimal = ZERO, known: bool = True) -> None:
@@ -77,6 +79,7 @@ class BillState:
         self.paid_late = paid_late
         self.known = known          # False: the charge was not read (the amount due stands in)
         self.last_payment: Transaction | None = None   # the latest debit allocated to it
+        self.credited = ZERO        # taken off its charge by a credit adjustment on a bill
 
     def __repr__(self) -> str:
         return (f"BillState({self.ref.id}, charge={self.charge}, remaining={self.remaining}, "
@@ -138,7 +141,10 @@ def _pair_returns(txs: list[Transaction], credits: list[Transaction], config: Co
                       or (c.role == "return" and (c.date - d.date).days
                           <= config.tolerances.late_return_window_days))]
         if c.role != "return":
-            # A credit that is not worded as a return only pairs when it follows within days.
+            # A credit that says it is a refund is the Connector giving money back, never a debit
+            # coming back; one not worded either way only pairs when it follows within days.
+            if _REFUND.search(c.description.upper()):
+                continue
             cands = [d for d in cands if business_days_between(d.date, c.date) <= 3]
         if not cands:
             continue
@@ -189,6 +195,7 @@ class _Matcher:
         self.shared: dict = {}          # one object per distinct text or confidence
         self.credits: list[Transaction] = []
         self.first_open: dict[str, int] = {}
+        self.paid_debits: list[Transaction] = []
         self.refunded: set[str] = set()
         self.refunds: dict[str, Transaction] = {}      # duplicate debit id -> its refund
         self.carried: dict[str, str] = {}              # unrefunded duplicate id -> bill it credits
@@ -216,6 +223,53 @@ class _Matcher:
         self.allocations.append(Allocation(
             transaction_id=t.id, bill_id=s.id, amount=amount, confidence=shared.setdefault(conf, conf),
             reason=shared.setdefault(text, text), override=override))
+
+    # -- credit adjustments ---------------------------------------------------------------------
+    def credit_adjustments(self) -> list[BillState]:
+        """Bills with a credit adjustment, latest first (popped in date order during the pass)."""
+        out = [s for s in self.states.values() if s.bill.adjustments is not None and s.bill.adjustments < 0]
+        return sorted(out, key=lambda s: (s.bill.bill_date, s.id), reverse=True)
+
+    def apply_credit(self, s: BillState) -> None:
+        """A credit adjustment (a refund of premium, a retroactive subsidy, a goodwill credit) lowers
+        what the account owes from the bill's date: it settles the oldest open charges first, like a
+        payment. One that only puts right a payment an earlier bill left out of "payments received"
+        is not new money (the bank payment already counts) and is skipped."""
+        amount = -s.bill.adjustments
+        a = s.bill.billing_account
+        if self.corrects_an_omission(s, amount):
+            return
+        opened, future = self.owing(a, s.bill.bill_date)
+        for x in [*opened, *future]:
+            if amount <= 0:
+                break
+            give = min(amount, x.remaining)
+            x.remaining -= give
+            x.charge -= give
+            x.credited += give
+            amount -= give
+
+    def corrects_an_omission(self, s: BillState, amount: Decimal) -> bool:
+        """Whether an earlier bill of the account showed at least ``amount`` less in payments
+        received than the bank paid to the account in that bill's period."""
+        lst = self.by_account[s.bill.billing_account]
+        earlier = [x for x in lst if x.bill.bill_date < s.bill.bill_date]
+        if not earlier:
+            return False
+        paid: dict[str, Decimal] = defaultdict(Decimal)   # debit id -> part paid to this account
+        ids = {x.id for x in lst}
+        for al in self.allocations:
+            if al.bill_id in ids:
+                paid[al.transaction_id] += al.amount
+        when = {t.id: t.date for t in self.paid_debits if t.id in paid}
+        for prev, k in zip([None, *earlier], earlier):
+            if k.bill.payments_received is None:
+                continue
+            start = prev.bill.bill_date if prev is not None else date.min
+            bank = sum((v for tid, v in paid.items() if start <= when[tid] < k.bill.bill_date), ZERO)
+            if bank - k.bill.payments_received >= amount:
+                return True
+        return False
 
     # -- the account's state as of a day --------------------------------------------------------
     def issued(self, s: BillState, d: date) -> bool:
@@ -267,7 +321,11 @@ class _Matcher:
         links = {o.transaction: o.bill for o in self.config.overrides if o.kind == "link"}
         # Returned debits take part only to learn which account they were for; they pay nothing.
         payments = sorted((t for t in txs if t.amount < ZERO), key=lambda t: (counts_on(t), t.date, t.id))
+        self.paid_debits = payments
+        credits = self.credit_adjustments()
         for t in payments:
+            while credits and credits[-1].bill.bill_date <= counts_on(t):
+                self.apply_credit(credits.pop())
             if links.get(t.id) in self.states:
                 s = self.states[links[t.id]]
                 self.give(s, t, -t.amount, 1.0, "override: linked by the user in recon.toml",
@@ -275,6 +333,8 @@ class _Matcher:
                 self.account_of[t.id] = s.bill.billing_account
                 continue
             self.pay(t, returned=t.id in returned_ids)
+        while credits:
+            self.apply_credit(credits.pop())
         sort_by(self.allocations, attrgetter("transaction_id"), attrgetter("bill_id"))
         return MatchResult(allocations=self.allocations, states=self.states, returns=pairs,
                            duplicates=self.duplicates, refunds=self.refunds, unmatched=self.unmatched,

@@ -244,3 +244,51 @@ def test_partial_payments_add_up_by_the_due_date():
     r = s.run(date(2026, 3, 1))
     assert [(f.type, f.coverage_month, f.amount) for f in r.report.findings if f.type != "coverage_at_risk"] == [
         ("partial_payment", "2026-03", D("12.00"))]
+
+
+def test_a_refund_soon_after_a_duplicate_is_a_refund_not_a_return():
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-02
+        web H 2026-01-10 412.00
+        web H 2026-01-20 412.00
+        refund H 2026-01-23 412.00
+        web H 2026-02-10 412.00
+    """)
+    r = s.run(date(2026, 3, 1))
+    assert types(r) == ["duplicate_draw"]
+    assert "refunded $412.00 on 2026-01-23" in r.report.findings[0].message
+    assert sorted(t.role for t in r.report.transactions) == ["payment", "payment", "payment", "refund"]
+
+
+def test_a_credit_adjustment_pays_the_bill_it_is_on():
+    # The Connector credits a month (a retroactive subsidy, say): the bill shows -412.00 in
+    # adjustments and asks $0.00. Nothing is owed for it; the next payment pays the next bill.
+    bills = [_bill("712345678", 1, "412.00", previous_balance=D("0.00"), payments_received=D("0.00"),
+                   adjustments=D("0.00"), current_charges=D("412.00")),
+             _bill("712345678", 2, "0.00", previous_balance=D("412.00"), payments_received=D("412.00"),
+                   adjustments=D("-412.00"), current_charges=D("412.00")),
+             _bill("712345678", 3, "412.00", previous_balance=D("0.00"), payments_received=D("0.00"),
+                   adjustments=D("0.00"), current_charges=D("412.00"))]
+    txs = [_txn("t1", date(2026, 1, 10), "412.00", "COMMONWEALTH HEA WEB PMT"),
+           _txn("t3", date(2026, 3, 10), "412.00", "COMMONWEALTH HEA WEB PMT")]
+    m = match(txs, bill_id_for(bills), Config())
+    assert sorted((a.transaction_id, a.bill_id) for a in m.allocations) == [
+        ("t1", "b-712345678-2026-02"), ("t3", "b-712345678-2026-04")]
+    assert m.states["b-712345678-2026-03"].remaining == 0
+
+
+def test_a_credit_adjustment_that_puts_right_an_omitted_payment_is_not_new_money():
+    # February's bill left out the January payment (payments received 0.00, so 824.00 due);
+    # March's bill corrects it with -412.00. The bank payment already counts: March still owes 412.
+    bills = [_bill("712345678", 1, "412.00", previous_balance=D("0.00"), payments_received=D("0.00"),
+                   adjustments=D("0.00"), current_charges=D("412.00")),
+             _bill("712345678", 2, "824.00", previous_balance=D("412.00"), payments_received=D("0.00"),
+                   adjustments=D("0.00"), current_charges=D("412.00")),
+             _bill("712345678", 3, "412.00", previous_balance=D("824.00"), payments_received=D("412.00"),
+                   adjustments=D("-412.00"), current_charges=D("412.00"))]
+    txs = [_txn("t1", date(2026, 1, 10), "412.00", "COMMONWEALTH HEA WEB PMT"),
+           _txn("t2", date(2026, 2, 10), "412.00", "COMMONWEALTH HEA WEB PMT"),
+           _txn("t3", date(2026, 3, 10), "412.00", "COMMONWEALTH HEA WEB PMT")]
+    m = match(txs, bill_id_for(bills), Config())
+    assert sorted((a.transaction_id, a.bill_id) for a in m.allocations) == [
+        ("t1", "b-712345678-2026-02"), ("t2", "b-712345678-2026-03"), ("t3", "b-712345678-2026-04")]
