@@ -1,4 +1,4 @@
 """`python -m recon` -> the command-line interface."""
-from recon.entry import main
+from recon.cli.entry import main
 
 main()

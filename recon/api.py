@@ -9,13 +9,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from recon.autopay_pattern import find_autopay_draws
-from recon.bill_copies import merge_bill_copies
 from recon.checks import CheckContext, run_checks
 from recon.config import Config
 from recon.detect import discover, identify
 from recon.errors import InputError
-from recon.match import MatchResult, bill_id_for, match
+from recon.match.allocate import MatchResult, bill_id_for, match
+from recon.match.autopay_pattern import find_autopay_draws
 from recon.memory import release_free_memory
 from recon.model import (
     BankRecord,
@@ -27,7 +26,8 @@ from recon.model import (
     StatementBalance,
     gc_paused,
 )
-from recon.normalize import normalize
+from recon.normalize.bill_copies import merge_bill_copies
+from recon.normalize.transactions import normalize
 
 log = logging.getLogger(__name__)
 

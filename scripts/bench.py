@@ -12,8 +12,8 @@ measures, each figure a median over interleaved runs, each ratio pair by pair in
   OFX              OfxImporter().extract vs one regex pass, at N/10 and N (linearity)
   bill PDFs        BillPdfImporter().extract (text + fields + validation) ms a page, beside
                    pypdfium2 text extraction alone
-  classification   recon.normalize.Classifier over 1,000,000 descriptions vs set() de-duplication
-  matching         recon.match.match() 1,000,000 draws x 100,000 accounts' 12 bills (built in
+  classification   recon.normalize.transactions.Classifier over 1,000,000 descriptions vs set() de-duplication
+  matching         recon.match.allocate.match() 1,000,000 draws x 100,000 accounts' 12 bills (built in
                    memory) vs a dict (account, month) -> amount hash join; checks timed beside it
   organisation     a subprocess: 1,000,000-row bank CSV read + 1.2M bills (in memory) + reconcile
                    + report.json; stage times and peak memory (ru_maxrss)
@@ -313,7 +313,7 @@ def bench_bills(hh: Path, repeat: int) -> None:
 
 def bench_classifier(n: int, repeat: int) -> None:
     from recon.config import Config
-    from recon.normalize import Classifier
+    from recon.normalize.transactions import Classifier
 
     descs = benchgen.descriptions(n)
     say(f"payee classification ({n:,} descriptions, {len(set(descs)):,} distinct texts)")
@@ -332,7 +332,7 @@ def bench_classifier(n: int, repeat: int) -> None:
 def bench_match(accounts: int, draws: int, repeat: int) -> None:
     from recon.checks import CheckContext, run_checks
     from recon.config import Config
-    from recon.match import bill_id_for, match
+    from recon.match.allocate import bill_id_for, match
 
     say(f"matching ({draws:,} draws x {accounts:,} accounts' {accounts * 12:,} bills, in memory)")
     t0 = time.perf_counter()

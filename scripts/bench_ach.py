@@ -1,4 +1,4 @@
-"""Bench recon.ach.parse_ach against the old parser kept as recon.ach._parse_ach_reference.
+"""Bench recon.normalize.ach.parse_ach against the old parser kept as recon.normalize.ach._parse_ach_reference.
 
     python scripts/bench_ach.py [--n 100000] [--runs 7]
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import benchgen  # noqa: E402
 
-from recon import ach  # noqa: E402
+from recon.normalize import ach  # noqa: E402
 
 NEW = ach.parse_ach
 OLD = getattr(ach, "_parse_ach_reference", ach.parse_ach)

@@ -6,7 +6,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from recon.cli import app
+from recon.cli.app import app
 from tests.conftest import SAMPLES
 
 runner = CliRunner()
@@ -120,14 +120,14 @@ def test_stored_help_text_is_what_typer_renders(update_golden):
     import sys
     from pathlib import Path
 
-    import recon.entry
+    import recon.cli.entry
 
     # What typer itself prints for `recon --help` (not a terminal, so no width detection).
     res = subprocess.run([sys.executable, "-c", "import sys; sys.argv = ['recon', '--help']; "
-                          "from recon.cli import main; main()"], capture_output=True, text=True,
+                          "from recon.cli.app import main; main()"], capture_output=True, text=True,
                          check=False, env={**os.environ, "COLUMNS": "80"})
     assert res.returncode == 0, res.stderr
-    stored = Path(recon.entry.__file__).with_name("help.txt")
+    stored = Path(recon.cli.entry.__file__).with_name("help.txt")
     if update_golden:
         stored.write_text(res.stdout, encoding="utf-8")
     assert stored.read_text(encoding="utf-8") == res.stdout, \
@@ -138,7 +138,7 @@ def test_console_script_help_does_not_import_typer():
     import subprocess
     import sys
 
-    code = ("import sys; sys.argv = ['recon', '--help']; import recon.entry; recon.entry.main(); "
+    code = ("import sys; sys.argv = ['recon', '--help']; import recon.cli.entry; recon.cli.entry.main(); "
             "assert 'typer' not in sys.modules, 'typer imported'")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stderr

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from recon.config import Config
-from recon.match import MatchResult
+from recon.match.allocate import MatchResult
 from recon.model import Allocation, BillRef, CheckEntry, Finding, Transaction, gc_paused
 
 

@@ -15,7 +15,7 @@ from recon.bills.validate import expected_amount_due
 from recon.checks import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.dates import add_months, parse_month
-from recon.match import BillState
+from recon.match.allocate import BillState
 from recon.model import Bill, Finding, Transaction
 from recon.money import dollars
 from recon.sorting import sorted_by

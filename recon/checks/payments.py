@@ -14,7 +14,7 @@ from operator import attrgetter
 
 from recon.checks import CheckContext
 from recon.checks.describe import bill_words, payment_words
-from recon.match import BillState, autopay_expected
+from recon.match.allocate import BillState, autopay_expected
 from recon.model import Finding
 from recon.money import dollars
 from recon.sorting import sorted_by

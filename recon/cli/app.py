@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from recon.cli_common import (
+from recon.cli.common import (
     AsOf,
     Cache,
     ConfigPath,
@@ -105,7 +105,7 @@ def _register_extra_commands() -> None:
     """Commands that live in their own modules (reports, call log, batch, AutoPay audit)."""
     import importlib
 
-    for name in ("recon.cli_reports", "recon.cli_batch"):
+    for name in ("recon.cli.reports", "recon.cli.batch"):
         try:
             mod = importlib.import_module(name)
         except ModuleNotFoundError as exc:

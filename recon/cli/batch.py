@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from recon.cli_common import (
+from recon.cli.common import (
     AsOf,
     ConfigPath,
     Inputs,
@@ -43,7 +43,7 @@ def batch(
     bad recon.toml, another run holds the lock).
     """
     day = parse_as_of(as_of)
-    from recon.batch import BatchError, run_batch
+    from recon.jobs.batch import BatchError, run_batch
 
     progress = progress_printer()
     try:
@@ -75,7 +75,7 @@ def init(
 
     An existing recon.toml is never overwritten (exit status 2).
     """
-    from recon.batch import BatchError, init_data_dir
+    from recon.jobs.batch import BatchError, init_data_dir
 
     try:
         created = init_data_dir(data_dir)
@@ -105,8 +105,8 @@ def autopay(
     """
     day = parse_as_of(as_of)
     from recon.api import run
-    from recon.autopay import audit, render, to_csv
     from recon.errors import ConfigError
+    from recon.jobs.autopay import audit, render, to_csv
     from recon.report.json_report import write_atomic
 
     cfg = load_config_or_exit(config, inputs)

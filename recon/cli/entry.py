@@ -1,5 +1,5 @@
 """Console entry point. `recon --help` is answered from a stored copy of the help text, without
-importing typer (whose import is most of the start-up time); every other call goes to recon.cli.
+importing typer (whose import is most of the start-up time); every other call goes to recon.cli.app.
 
 The stored text, recon/help.txt, is what typer renders for `recon --help`; a test compares the two
 (`make golden` rewrites it after a command is added or renamed).
@@ -16,6 +16,6 @@ def main() -> None:
     if sys.argv[1:] == ["--help"] and HELP_TEXT.is_file():
         sys.stdout.write(HELP_TEXT.read_text(encoding="utf-8"))
         return
-    from recon.cli import main as cli_main
+    from recon.cli.app import main as cli_main
 
     cli_main()

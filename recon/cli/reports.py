@@ -6,7 +6,7 @@ Output: OUTDIR/proof.pdf; one line appended to DATA/calls.jsonl; the call log as
 
 Exit codes: 0 done; 2 usage error (an unknown billing account, a bad date or month, a malformed
 call log). Heavy libraries (fpdf2, the pipeline) are imported inside the commands so that
-`recon --help` stays fast. recon.cli calls ``register(app)`` when this module exists.
+`recon --help` stays fast. recon.cli.app calls ``register(app)`` when this module exists.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from recon.cli_common import (
+from recon.cli.common import (
     AsOf,
     Cache,
     ConfigPath,
@@ -46,7 +46,7 @@ def _fail(msg: str) -> typer.Exit:
 
 
 def _read_calls(data: Path):
-    from recon.calls import CallLogError, calls_path, read_calls
+    from recon.jobs.calls import CallLogError, calls_path, read_calls
 
     try:
         return read_calls(calls_path(data))
@@ -73,7 +73,7 @@ def calls_add(
     data: Annotated[Path, typer.Option("--data", help=DATA_HELP)] = Path("."),
 ) -> None:
     """Record one call in DATA/calls.jsonl (appended; earlier calls are never rewritten)."""
-    from recon.calls import Call, CallLogError, append_call, calls_path, check_account, parse_when
+    from recon.jobs.calls import Call, CallLogError, append_call, calls_path, check_account, parse_when
 
     try:
         moment = parse_when(when) if when is not None else datetime.now().replace(second=0, microsecond=0)
@@ -99,7 +99,7 @@ def calls_list(
     data: Annotated[Path, typer.Option("--data", help=DATA_HELP)] = Path("."),
 ) -> None:
     """Show the call log as a table, sorted by time."""
-    from recon.calls import CallLogError, calls_for, check_account, render_calls
+    from recon.jobs.calls import CallLogError, calls_for, check_account, render_calls
 
     try:
         acct = check_account(account)

@@ -524,9 +524,9 @@ def run_batch(data_dir: Path, as_of: date,
 def _run_locked(data_dir: Path, cfg_path: Path, inbox: Path, reports: Path, as_of: date,
                 progress: Callable[[int, int, str], None] | None, mask: MaskNumbers) -> BatchOutcome:
     from recon.api import run
-    from recon.autopay import audit, to_csv
     from recon.config import load_config
     from recon.errors import ConfigError
+    from recon.jobs.autopay import audit, to_csv
     from recon.report.json_report import to_dict, write_atomic, write_report
     from recon.report.table import render
 

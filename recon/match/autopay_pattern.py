@@ -14,7 +14,7 @@ looks like over the year, not only by a word in its text, and so does this modul
 * a descriptor that names a one-time payment (web/online payment, bill pay, a check) is never
   taken for AutoPay by its pattern: a member who pays online on the 24th every month pays late.
 
-The config's AutoPay periods are more evidence, applied where a draw is judged (recon.match).
+The config's AutoPay periods are more evidence, applied where a draw is judged (recon.match.allocate).
 Pure: no clock, no files.
 """
 from __future__ import annotations

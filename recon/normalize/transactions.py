@@ -18,10 +18,10 @@ from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
-from recon import payees
-from recon.ach import parse_ach
 from recon.config import Config
 from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction, fast_constructor
+from recon.normalize import payees
+from recon.normalize.ach import parse_ach
 
 _RETURN = re.compile(payees.RETURN_WORDS)
 _AUTOPAY = re.compile(payees.AUTOPAY_WORDS)
@@ -91,7 +91,7 @@ class Classifier:
             if a and a in text:
                 return Verdict("alias", f'user alias "{a}"')
         # The name rules (legal name, shortened or abbreviated, near misses, the ACH cut, common
-        # names; rapidfuzz for misspelt words) live in recon.payees.
+        # names; rapidfuzz for misspelt words) live in recon.normalize.payees.
         level, reason = payees.classify_name(text, self.config.tolerances.weak_name_score)
         return Verdict(level, reason)
 

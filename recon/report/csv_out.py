@@ -23,7 +23,7 @@ from pathlib import Path
 
 from recon.api import RunResult
 from recon.checks.bills import bill_status
-from recon.match import BillState
+from recon.match.allocate import BillState
 from recon.model import Bill, BillRef, Finding, Source, Transaction
 from recon.money import dollars, format_money
 from recon.report.json_report import mask_account, sort_findings, write_atomic

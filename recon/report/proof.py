@@ -2,7 +2,7 @@
 from on the phone to a Connector billing supervisor.
 
 Input: a ``RunResult``, a billing account number, an optional coverage-month range, the calls
-(recon.calls) and, optionally, the account holder's name.
+(recon.jobs.calls) and, optionally, the account holder's name.
 Output: PDF bytes (``build_proof``) or OUTDIR/proof.pdf written atomically (``write_proof``).
 
 The packet holds, for every coverage month, the bill (date, amount due, due date, where it was
@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from recon.api import RunResult
-from recon.calls import WHEN_FORMAT, Call
+from recon.jobs.calls import WHEN_FORMAT, Call
 from recon.model import Finding, Transaction
 from recon.money import dollars
 from recon.report.csv_out import (

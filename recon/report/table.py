@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from recon.checks.bills import bill_status
-from recon.match import MatchResult
+from recon.match.allocate import MatchResult
 from recon.model import Report
 from recon.money import dollars
 from recon.report.json_report import sort_findings

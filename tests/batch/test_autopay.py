@@ -1,4 +1,4 @@
-"""AutoPay audit: recon.autopay.audit on the sample household and on small synthetic cycles; `recon autopay`."""
+"""AutoPay audit: recon.jobs.autopay.audit on the sample household and on small synthetic cycles; `recon autopay`."""
 from __future__ import annotations
 
 import csv
@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from recon.autopay import AutopayRow, audit, expected_window, render, to_csv
-from recon.cli import app
+from recon.cli.app import app
 from recon.config import AccountConfig, AutopayPeriod, Config, Tolerances
+from recon.jobs.autopay import AutopayRow, audit, expected_window, render, to_csv
 from tests.conftest import AS_OF, SAMPLES
 from tests.scenarios.builder import Scenario
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from recon.cli import app
+from recon.cli.app import app
 
 runner = CliRunner()
 
@@ -128,7 +128,7 @@ def test_bad_date_in_config_names_the_line(data_dir):
 
 
 def test_lock_held_exits_2_with_a_clear_message(data_dir):
-    from recon.batch import data_dir_lock
+    from recon.jobs.batch import data_dir_lock
 
     with data_dir_lock(data_dir):
         r = batch(data_dir, "2026-11-23")
@@ -144,9 +144,9 @@ def test_lock_is_per_process_flock(data_dir):
     import subprocess
     import sys
 
-    from recon.batch import data_dir_lock
+    from recon.jobs.batch import data_dir_lock
 
-    code = ("import sys; from pathlib import Path; from recon.batch import data_dir_lock, BatchError\n"
+    code = ("import sys; from pathlib import Path; from recon.jobs.batch import data_dir_lock, BatchError\n"
             "try:\n    data_dir_lock(Path(sys.argv[1])).__enter__()\nexcept BatchError as e:\n"
             "    print(e); sys.exit(3)\n")
     with data_dir_lock(data_dir):
@@ -161,12 +161,12 @@ def test_crash_mid_write_leaves_earlier_reports_whole(data_dir, monkeypatch):
     before = {p.relative_to(reports).as_posix(): p.read_bytes()
               for p in reports.rglob("*") if p.is_file() and p.name != "recon.log"}
 
-    import recon.autopay
+    import recon.jobs.autopay
 
     def boom(rows):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(recon.autopay, "to_csv", boom)   # the last file written into the folder
+    monkeypatch.setattr(recon.jobs.autopay, "to_csv", boom)   # the last file written into the folder
     for day in ("2026-11-23", "2026-11-30"):             # replacing a folder, and a new one
         r = batch(data_dir, day)
         assert r.exit_code == 2, r.output
@@ -193,7 +193,7 @@ def test_crash_inside_report_writer_leaves_no_partial_folder(data_dir, monkeypat
 
     monkeypatch.setattr(jr, "write_atomic", flaky)
     with pytest.raises(KeyboardInterrupt):
-        from recon.batch import run_batch
+        from recon.jobs.batch import run_batch
         run_batch(data_dir, date(2026, 11, 23))
     assert "report.json" in calls
     assert [p.name for p in (data_dir / "reports").iterdir()] == ["recon.log"]
@@ -224,7 +224,7 @@ def test_log_is_appended_with_timestamps_and_masks_bank_account_numbers(data_dir
 def test_mask_keeps_billing_accounts_and_dates():
     import logging
 
-    from recon.batch import MaskNumbers
+    from recon.jobs.batch import MaskNumbers
 
     rec = logging.LogRecord("recon", logging.INFO, __file__, 1,
                             "acct %s paid %s for 712345678 on t20261023-41200-1 trace 021000021000018",
@@ -242,7 +242,7 @@ def test_progress_only_on_a_terminal(data_dir, monkeypatch):
 
 
 def test_progress_callback_is_called_per_file(data_dir):
-    from recon.batch import run_batch
+    from recon.jobs.batch import run_batch
 
     seen = []
     run_batch(data_dir, date(2026, 11, 23), progress=lambda n, total, name: seen.append((n, total)))
@@ -250,7 +250,7 @@ def test_progress_callback_is_called_per_file(data_dir):
 
 
 def test_finding_key_is_stable_and_order_free():
-    from recon.batch import finding_key
+    from recon.jobs.batch import finding_key
 
     a = {"type": "duplicate_draw", "billing_account": "712345678", "coverage_month": "2026-08",
          "transaction_ids": ["t2", "t1"], "bill_ids": ["b-1"], "message": "x", "amount": "412.00"}

@@ -5,7 +5,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from recon.cli import app
+from recon.cli.app import app
 
 runner = CliRunner()
 
@@ -34,7 +34,7 @@ def test_batch_help_documents_exit_codes():
 
 
 def test_register_adds_the_three_commands():
-    from recon import cli_batch
+    from recon.cli import batch as cli_batch
 
     assert callable(cli_batch.register)
     sub = typer.Typer()

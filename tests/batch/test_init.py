@@ -7,9 +7,9 @@ from datetime import date
 
 from typer.testing import CliRunner
 
-from recon.batch import init_template
-from recon.cli import app
+from recon.cli.app import app
 from recon.config import Tolerances, load_config
+from recon.jobs.batch import init_template
 
 runner = CliRunner()
 

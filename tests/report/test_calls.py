@@ -6,8 +6,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from recon.calls import Call, CallLogError, append_call, parse_when, read_calls, render_calls
-from recon.cli import app
+from recon.cli.app import app
+from recon.jobs.calls import Call, CallLogError, append_call, parse_when, read_calls, render_calls
 
 runner = CliRunner()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from recon.cli import app
+from recon.cli.app import app
 from recon.money import dollars
 from tests.conftest import SAMPLES
 from tests.report.conftest import DENTAL, FULL_BANK_ACCOUNT, HEALTH
@@ -228,7 +228,7 @@ def test_text_outside_latin1_does_not_break_the_pdf(sample_result, tmp_path):
     from dataclasses import replace
 
     from recon.api import RunResult
-    from recon.calls import Call, parse_when
+    from recon.jobs.calls import Call, parse_when
     from recon.report.proof import latin1, select, write_proof
 
     fs = tuple(replace(f, message=f.message + " — “quoted” → 5 € ✓") if f.billing_account == HEALTH else f

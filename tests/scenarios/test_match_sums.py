@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from recon.config import Config
-from recon.match import SUM_SEARCH_ACCOUNTS, bill_id_for
-from recon.match import match as _match
+from recon.match.allocate import SUM_SEARCH_ACCOUNTS, bill_id_for
+from recon.match.allocate import match as _match
 from recon.model import Bill, Source, Transaction
 
 

@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from recon.autopay_pattern import find_autopay_draws, in_autopay_window
-from recon.bill_copies import merge_bill_copies
+from recon.api import reconcile
 from recon.checks.bills import arithmetic_gap, balance_of
 from recon.config import Config
-from recon.match import bill_id_for, match
-from recon.api import reconcile
+from recon.match.allocate import bill_id_for, match
+from recon.match.autopay_pattern import find_autopay_draws, in_autopay_window
 from recon.model import BankRecord, Bill, ImportResult, InputResult, Source, Transaction
+from recon.normalize.bill_copies import merge_bill_copies
 from tests.scenarios.builder import Scenario, finding_types
 
 D = Decimal

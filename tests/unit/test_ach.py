@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from recon.ach import parse_ach
 from recon.model import AchFields
+from recon.normalize.ach import parse_ach
 
 CASES = [
     # Chase long form (checking CSV "Description" / OFX NAME+MEMO).

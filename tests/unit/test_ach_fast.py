@@ -1,6 +1,6 @@
 """parse_ach (fast path, prefilter, interning) returns what the general parser returns.
 
-recon.ach._parse_ach_reference is the general parser as it was before the fast path; every
+recon.normalize.ach._parse_ach_reference is the general parser as it was before the fast path; every
 description of the tests, samples/, the shared corpus (skipped when absent), the organisation bench
 and hypothesis-made variants of each bank form must parse to an equal AchFields (or both None).
 """
@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recon import ach
-from recon.ach import _parse_ach_reference, parse_ach
 from recon.importers.csv_bank import CsvBankImporter
 from recon.importers.ofx import OfxImporter
+from recon.normalize import ach
+from recon.normalize.ach import _parse_ach_reference, parse_ach
 from tests.corpus.truth import CORPUS, SKIP
 from tests.unit.test_ach import CASES
 

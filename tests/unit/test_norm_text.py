@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import sys
 
-from recon.normalize import norm_text
+from recon.normalize.transactions import norm_text
 
 
 def test_norm_text_collapses_every_kind_of_whitespace_like_the_regex_did():

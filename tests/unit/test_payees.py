@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from recon import payees
 from recon.config import Config
-from recon.normalize import Classifier, norm_text
+from recon.normalize import payees
+from recon.normalize.transactions import Classifier, norm_text
 
 # (payee as a bank export or a check register might show it, expected level)
 CONNECTOR = [
