@@ -12,7 +12,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from recon.bills.validate import expected_amount_due
-from recon.checks import CheckContext
+from recon.checks.context import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.dates import add_months, parse_month
 from recon.match.allocate import BillState

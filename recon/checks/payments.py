@@ -12,7 +12,7 @@ from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
 
-from recon.checks import CheckContext
+from recon.checks.context import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.match.allocate import BillState, autopay_expected
 from recon.model import Finding
