@@ -39,7 +39,20 @@ def run_checks(ctx: CheckContext) -> list[Finding]:
     with gc_paused():
         for check in CHECKS:
             out.extend(check(ctx))
-    return _apply_accepts(out, ctx.config)
+    return _apply_accepts([_with_account(f, ctx) for f in out], ctx.config)
+
+
+def _with_account(f: Finding, ctx: CheckContext) -> Finding:
+    """A finding about no bill still concerns a billing account when its debits were tied to exactly
+    one (by the matcher, or by an account number in their text): reports group findings by it."""
+    if f.billing_account is not None or not f.transaction_ids:
+        return f
+    known = ctx._memo("_accounts", lambda: {r.bill.billing_account for r in ctx.bills})
+    tied = {ctx.match.account_of.get(t) for t in f.transaction_ids} - {None}
+    if not tied:
+        txns = ctx._txns()
+        tied = {txns[t].billing_account_hint for t in f.transaction_ids if t in txns} & known
+    return replace(f, billing_account=tied.pop()) if len(tied) == 1 else f
 
 
 def _apply_accepts(findings: list[Finding], config: Config) -> list[Finding]:

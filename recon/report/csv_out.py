@@ -155,17 +155,7 @@ class _Lookup:
         r = result.report
         self.txns = {t.id: t for t in r.transactions}
         self.bills = {ref.id: ref.bill for ref in r.bills}
-        self.known = sorted({ref.bill.billing_account for ref in r.bills})
-        self._known_set = set(self.known)
-        self._digits = all(a.isdecimal() for a in self.known)
-        self.account_of: dict[Finding, str | None] = {}
         self.by_account: dict[str | None, list[Finding]] | None = None
-
-    def named(self, text: str) -> list[str]:
-        """The known billing accounts written in `text` as whole numbers, sorted."""
-        if self._digits:   # the same as the pattern below, for each account, when all are digits
-            return sorted(self._known_set.intersection(re.findall(r"\d+", text)))
-        return [a for a in self.known if re.search(rf"(?<!\d){re.escape(a)}(?!\d)", text)]
 
 
 def _lookup(result: RunResult) -> _Lookup:
@@ -176,28 +166,8 @@ def _lookup(result: RunResult) -> _Lookup:
 
 
 def finding_account(result: RunResult, f: Finding) -> str | None:
-    """The billing account a finding is about: its own, else one its message or debits point to.
-
-    Some findings (a charge after the plan ended, a check not cashed) carry no billing_account but
-    name one in their message, or pay through a debit the matcher tied to one account.
-    """
-    if f.billing_account:
-        return f.billing_account
-    lk = _lookup(result)
-    if f in lk.account_of:
-        return lk.account_of[f]
-    named = lk.named(f.message)
-    if len(named) != 1:
-        tied = sorted({result.match.account_of[t] for t in f.transaction_ids if t in result.match.account_of})
-        if len(tied) == 1:
-            named = tied
-        else:
-            txns = lk.txns
-            memo = " ".join(s.path + " " + txns[t].description for t in f.transaction_ids if t in txns
-                            for s in txns[t].sources)
-            named = lk.named(memo)
-    got = lk.account_of[f] = named[0] if len(named) == 1 else None
-    return got
+    """The billing account a finding is about (the checks set it whenever one is known)."""
+    return f.billing_account
 
 
 def findings_for(result: RunResult, account: str | None) -> list[Finding]:
