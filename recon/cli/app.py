@@ -58,7 +58,7 @@ def run(
     cfg = load_config_or_exit(config, inputs)
     from recon.api import run as run_api
     from recon.errors import ConfigError
-    from recon.report.json_report import write_report
+    from recon.report import write_outputs
     from recon.report.table import render
 
     warn_missing(inputs)
@@ -71,12 +71,7 @@ def run(
         raise typer.Exit(2) from None
     finally:
         clear_progress(progress)
-    path = write_report(result.report, out)
-    from recon.report.csv_out import write_outputs
-    from recon.report.html import write_html
-
-    write_outputs(result, out)
-    html = write_html(result, out)
+    path, *_, html = write_outputs(result, out)
     sys.stdout.write(render(result.report, result.match, verbose=verbose, quiet=quiet))
     sys.stdout.write(f"\nReport written to {path}; also findings.csv, ledger.csv, matches.csv and "
                      f"{html.name} in {out}\n")

@@ -527,7 +527,7 @@ def _run_locked(data_dir: Path, cfg_path: Path, inbox: Path, reports: Path, as_o
     from recon.config import load_config
     from recon.errors import ConfigError
     from recon.jobs.autopay import audit, to_csv
-    from recon.report.json_report import to_dict, write_atomic, write_report
+    from recon.report.json_report import to_dict, write_atomic
     from recon.report.table import render
 
     log.info("batch start: data dir %s, as of %s", data_dir, as_of.isoformat())
@@ -556,16 +556,13 @@ def _run_locked(data_dir: Path, cfg_path: Path, inbox: Path, reports: Path, as_o
     rows = audit(result, config)
 
     def write(folder: Path) -> None:
-        write_report(report, folder)
+        from recon.report import write_outputs
+
+        write_outputs(result, folder)
         write_atomic(folder / "summary.txt", render(report, result.match))
         write_atomic(folder / "changes.txt", text)
         write_atomic(folder / "changes.json", changes_json(as_of, changes, exit_code))
         write_atomic(folder / "autopay.csv", to_csv(rows))
-        from recon.report.csv_out import write_outputs
-        from recon.report.html import write_html
-
-        write_outputs(result, folder)
-        write_html(result, folder)
 
     folder = publish(reports, as_of.isoformat(), write)
     log.info("batch done: %d file(s), %d transaction(s), %d bill(s), %d finding(s); "
