@@ -88,6 +88,9 @@ class Found:
     misses: list[Hit] = field(default_factory=list)
     payment_items: list[tuple[BillPayment, int]] = field(default_factory=list)
     markers: dict[str, list[int]] = field(default_factory=dict)   # marker name -> line indexes
+    # Amount lines whose label is no wording of the vocabulary ("Late Charge   $25.00"):
+    # (line index, the label as printed, the amount as printed, signed).
+    unread_money: list[tuple[int, str, Decimal]] = field(default_factory=list)
     n_hits: int = 0
 
     def first(self, name: str) -> Hit | None:
@@ -124,9 +127,34 @@ _OCR_LETTER = {"o": "[o0]", "l": "[l1i|]", "i": "[i1l|]"}
 _TOKEN = re.compile(r"[A-Za-z0-9'\u2019]+|#")
 
 
+# Word rules applied to every wording: an abbreviation reads as its word ("Acct" = "Account",
+# "No"/"Num"/"Nbr" = "Number"), and a word may be printed in the plural ("Tax Credits", "Subsidies",
+# "Fees", "Payment(s)").
+_SYNONYMS: dict[str, tuple[str, ...]] = {}
+for _group in (("account", "acct"), ("number", "no", "num", "nbr")):
+    for _w in _group:
+        _SYNONYMS[_w] = _group
+
+
 def _token_pattern(tok: str) -> str:
     if tok == "#":
         return "#"
+    same = _SYNONYMS.get(tok.lower())
+    if same:
+        return "(?:" + "|".join(_plural(w) for w in same) + ")"
+    return _plural(tok)
+
+
+def _plural(tok: str) -> str:
+    """A word's pattern, its plural allowed: -s, -es, "(s)", -y -> -ies."""
+    if len(tok) < 3 or not tok.isalpha() or tok[-1] in "sS":
+        return _letters(tok)
+    if tok[-1] in "yY" and tok[-2].lower() not in "aeiou":
+        return _letters(tok[:-1]) + "(?:y|ies)"
+    return _letters(tok) + r"(?:e?s|\(s\))?"
+
+
+def _letters(tok: str) -> str:
     out = []
     for ch in tok:
         low = ch.lower()
@@ -171,18 +199,27 @@ def _alternatives(wordings: list[tuple[str, str | None]]) -> str:
         f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()) + ")"
 
 
+def _stem(word: str) -> str:
+    """A word as the label patterns match it: any case, singular or plural, abbreviated or not."""
+    w = word.lower()
+    w = _SYNONYMS.get(w, (w,))[0]
+    if len(w) > 3 and w.endswith("ies"):
+        return w[:-3] + "y"
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
 def _word_prefixes(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(field, prefix) for every word prefix (two words or more) of a wording that every wording it
     starts gives to one field and that is not itself a wording: "Payment Due" of "Payment Due Date"."""
     def words(w: str) -> tuple[str, ...]:
-        return tuple(t.lower() for t in _TOKEN.findall(w))
+        return tuple(_stem(t) for t in _TOKEN.findall(w))
     full = {words(w) for _, w in entries}
     owners: dict[tuple[str, ...], set[str]] = {}
     text: dict[tuple[str, ...], str] = {}
     for name, w in entries:
         ws = _TOKEN.findall(w)
         for n in range(2, len(ws)):
-            key = tuple(t.lower() for t in ws[:n])
+            key = tuple(_stem(t) for t in ws[:n])
             owners.setdefault(key, set()).add(name)
             text.setdefault(key, " ".join(ws[:n]))
     return [(next(iter(o)), text[k]) for k, o in owners.items() if len(o) == 1 and k not in full]
@@ -231,7 +268,7 @@ _MONEY_OCR_RE = re.compile(
     r"\(?[-+]?\s?\$?\s?\(?[-+]?[\dOoIl|S][\dOoIl|S,]*[.,][\dOoIl|S]{2}\)?(?:\s?(?:CR|DR)\b\.?)?")
 _DATE_RE = re.compile(
     r"[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2}/\d{2}(?!\d)"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}")
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}|\d{1,2}-[A-Za-z]{3,9}-\d{4}")
 _PERIOD_RE = re.compile(
     r"(?P<a>\d{1,2}/\d{1,2}/\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})\s*(?:-|–|to|through|thru)\s*"
     r"(?P<b>\d{1,2}/\d{1,2}/\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})", re.IGNORECASE)
@@ -484,8 +521,20 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
             cells = cells_of[i]
             if not cells or cells[_cell_at(cells, m.start() - base)][0] != m.start() - base:
                 continue
-        by_line[i].append((m.start() - base, m.end() - base, of_group[m.lastgroup][0],  # type: ignore[index]
-                           m.group(0).strip()))
+        name = of_group[m.lastgroup][0]  # type: ignore[index]
+        at = m.start() - base
+        label = m.group(0).strip()
+        if name in _CURRENT_ONLY:
+            cells = cells_of[i]
+            cell0 = cells[_cell_at(cells, at)][0] if cells else 0
+            q = _QUALIFIED_BEFORE.search(texts[i], min(cell0, at), at)
+            if q:           # "Previous Amount Due": the label as printed starts at its qualifier
+                name = _qualified(name)
+                if name is None:
+                    continue
+                at = q.start()
+                label = texts[i][at:m.end() - base].strip()
+        by_line[i].append((at, m.end() - base, name, label))
 
     items_at = set(found.markers.get("payment_items_header", ()))
     skip: set[int] = set()
@@ -496,12 +545,15 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
         t = texts[i]
         cells = cells_of[i]
         labels = by_line[i]
+        below = found.n_hits
         if pending and pending_line == i - 1 and not (labels and not t[:labels[0][0]].strip()):
             _below(i, t, cells, pending, cells_of[i - 1], vocab, info, found)
+        below = found.n_hits - below       # values read on this line for the labels above it
         pending = []
         if i in skip:
             continue
-        if i in items_at:
+        if i in items_at and len(cells) == 1 and not _HAS_CENTS.search(t):
+            # a heading stands alone on its row: "Payments Applied   (412.00)" is a summary line
             skip |= _payment_rows(lines, cells_of, i + 1, vocab, found, listed=True)
             continue
         header = _table_header(t, cells)
@@ -511,10 +563,59 @@ def find_fields(lines: list[Line], vocab: Vocabulary | None = None) -> Found:
                 skip |= _payment_rows(lines, cells_of, i, vocab, found, listed=False)
                 continue
         if not labels:
+            if not below and _HAS_CENTS.search(t):
+                _unlabelled_amounts(i, t, cells, len(cells), found)
             continue
         pending = _read_line(i, t, cells, labels, vocab, info, found, balance_col)
         pending_line = i
+        if labels[0][0] and not below and _HAS_CENTS.search(t, 0, labels[0][0]):
+            _unlabelled_amounts(i, t, cells, _cell_at(cells, labels[0][0]), found)
     return found
+
+
+# Fields of the current bill only: a label for one of them qualified by "previous", "prior", "last"
+# or "past" names a figure of an earlier bill.
+_CURRENT_ONLY = frozenset({"amount_due", "due_date", "bill_date", "coverage_month", "premium", "tax_credit",
+                           "state_subsidy", "subsidy_total", "current_charges"})
+_QUALIFIER = r"(?:previous|prior|last|past)"
+_QUALIFIED_BEFORE = re.compile(r"\b" + _QUALIFIER + r"\b(?:\W+[A-Za-z'’]+){0,2}\W*$", re.IGNORECASE)
+_QUALIFIED_AFTER = re.compile(r"\b(?:previous|prior|last)\b", re.IGNORECASE)
+_HAS_CENTS = re.compile(r"\d[.,]\d\d")
+_UNREAD_LABEL = re.compile(r"[A-Za-z][A-Za-z'’&/().,#-]*(?: [A-Za-z'’&/().,#-]+){0,7}")
+
+
+def _qualified(name: str) -> str | None:
+    """What a current-bill label qualified by "previous/prior/last" stands for: the previous amount
+    due is the previous balance; other figures of an earlier bill are not read."""
+    return "previous_balance" if name == "amount_due" else None
+
+
+def _unlabelled_amounts(i: int, t: str, cells: tuple[Cell, ...], upto: int, found: Found) -> None:
+    """Amount lines among cells[:upto] whose label is no vocabulary wording: a cell of words (a
+    label, at most eight words, no digits) followed by a cell holding just an amount, or one cell
+    "Words: amount". A sentence that mentions an amount is neither."""
+    k = 0
+    while k < upto:
+        c = cells[k]
+        text = t[c[0]:c[1]]
+        label = value = None
+        step = 1
+        head = text.strip().rstrip(":").rstrip()
+        if k + 1 < upto and _UNREAD_LABEL.fullmatch(head):
+            nxt = cells[k + 1]
+            vtext = t[nxt[0]:nxt[1]].strip()
+            if _MONEY_RE.fullmatch(vtext):
+                label, value, step = head, vtext, 2
+        if label is None and ":" in text:
+            head, _, tail = text.partition(":")
+            if _UNREAD_LABEL.fullmatch(head.strip()) and _MONEY_RE.fullmatch(tail.strip()):
+                label, value = head.strip(), tail.strip()
+        if label is not None and value is not None:
+            try:
+                found.unread_money.append((i, label, _cached_amount(value)))
+            except AmountError:
+                pass
+        k += step
 
 
 def _field_info(vocab: Vocabulary) -> dict[str, tuple[Parser, bool, str]]:
@@ -551,11 +652,21 @@ def _read_line(i: int, t: str, cells: tuple[Cell, ...], labels: list[tuple[int, 
             vstart = lend + len(seg) - len(rest)
             body = rest.rstrip(_SEP)
             ci = _cell_at(cells, start) if cells else 0
+            parse, magnitude, vtype = info[name]
+            if not body and g == 0 and k == 0 and start and vtype not in ("text", "names"):
+                # value first, label after it at the end of the row: "$437.00   Amount Due"
+                lead = t[:start].rstrip()
+                vs = len(lead) - len(lead.lstrip())
+                got = parse(lead[vs:], vocab, False)
+                if got is not None and vs + got[1] == len(lead):
+                    value = got[0]
+                    new.append(_new_hit(name, abs(value) if magnitude else value, lead[vs:], i, vs, len(lead),
+                                        label))
+                    continue
             if not body:
                 pending.append(_Pending(name, label, ci, _x_span(cells, start, lend)))
                 end = start
                 continue
-            parse, magnitude, vtype = info[name]
             if vtype in ("text", "names") and cells:     # free text: the value's own cell
                 vc = cells[_cell_at(cells, vstart)]
                 if vc[0] <= vstart < vc[1]:
@@ -572,10 +683,18 @@ def _read_line(i: int, t: str, cells: tuple[Cell, ...], labels: list[tuple[int, 
                         fills = bool(cells) and cells[ci][0] == start and cells[ci][1] <= lend + 1
                         if fills:       # a column header: its value is below it
                             pending.append(_Pending(name, label, ci, _x_span(cells, start, lend)))
-                        else:
+                        elif not cells or cells[ci][0] == start:     # not a word inside a sentence
                             found.misses.append(_new_hit(name, None, body, i, vstart, end, label))
                     continue
                 value, vs, ve = got2
+                if name in _CURRENT_ONLY and _QUALIFIED_AFTER.search(t, lend, vs):
+                    # "Amount Due from Previous Bill  412.00": a figure of an earlier bill
+                    q = _qualified(name)
+                    if q is None:
+                        end = start
+                        continue
+                    name = q
+                    parse, magnitude, vtype = info[name]
             new.append(_new_hit(name, abs(value) if magnitude else value, t[vs:ve].strip(), i, vs, ve, label))
             end = start
     for h in sorted(new, key=lambda h: h.start):

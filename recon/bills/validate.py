@@ -14,7 +14,8 @@ Checks: identifiers by pattern; previous balance - payments received + adjustmen
 credit - state subsidy) = amount due; premium - subsidies = current charges when both are shown;
 coverage month = the month after the bill month; due date on the 23rd of the bill month
 (../shared/domain.md, "The monthly cycle"); coupon figures = statement figures; a field printed
-twice shows one value.
+twice shows one value. The two sums are not checked on a bill whose reader found amount lines it
+could not name (an UNREAD_LINES warning): the unread lines are what the sums miss.
 """
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ from recon.money import format_money
 OCR_CONFIDENCE_MIN = 80.0
 DUE_DAY_OF_MONTH = 23
 INCONSISTENT = "bill is internally inconsistent"
+# A bill with amount lines whose label was not read carries a warning starting so; its arithmetic is
+# then not checked (a gap is what the unread lines hold, not a finding).
+UNREAD_LINES = "unread money lines"
 UNCERTAIN = "reading uncertain"
 EVIDENCE = " \u2014 evidence for the member"
 
@@ -71,8 +75,16 @@ def charges_of(bill: Bill) -> Decimal | None:
     return None
 
 
+def has_unread_lines(bill: Bill) -> bool:
+    """Whether the bill has amount lines whose label was not read (an UNREAD_LINES warning)."""
+    return any(w.startswith(UNREAD_LINES) for w in bill.warnings)
+
+
 def expected_amount_due(bill: Bill) -> Decimal | None:
-    """previous balance - payments + adjustments + charges, when the bill shows what that needs."""
+    """previous balance - payments + adjustments + charges, when the bill shows what that needs;
+    None when some of its amount lines were not read (their labels are not known)."""
+    if bill.warnings and has_unread_lines(bill):
+        return None
     charges = charges_of(bill)
     if bill.previous_balance is None or charges is None:
         return None
@@ -102,7 +114,9 @@ def validate_bill(bill: Bill, *, coupon: Mapping[str, Any] | None = None,
     derived: Decimal | None = None
     if bill.premium is not None:
         derived = bill.premium - (bill.tax_credit or 0) - (bill.state_subsidy or 0)
-    if derived is not None and bill.current_charges is not None and derived != bill.current_charges:
+    unread = has_unread_lines(bill)
+    if derived is not None and bill.current_charges is not None and derived != bill.current_charges \
+            and not unread:
         fields = ["premium", "tax_credit", "state_subsidy", "current_charges"]
         out.append(_verdict(
             f"premium {_m(bill.premium)} - tax credit {_m(bill.tax_credit)} - state subsidy "

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from recon.bills.fields import Found, Hit, Line, Vocabulary, _new_line, find_fields, load_vocabulary
-from recon.bills.validate import OCR_CONFIDENCE_MIN, low_confidence, validate_bill
+from recon.bills.validate import INCONSISTENT, OCR_CONFIDENCE_MIN, UNREAD_LINES, low_confidence, validate_bill
 from recon.cache import ParseCache, bytes_key
 from recon.dates import coverage_month_for_bill, parse_month
 from recon.errors import InputError, MissingField, ParseError, UnknownFormat
@@ -489,8 +489,11 @@ def _build_bill(g: _BillPages, display: str) -> Bill:
     if "due_date" not in values:
         values["due_date"] = bd.replace(day=23)
         warnings.append(f"due_date not found; assumed {values['due_date'].isoformat()} (23rd of the bill month)")
+    _split_subsidy(values, where, repeats, warnings)
     unread = {h.field for pf in g.pages for h in pf.found.misses if h.line < pf.coupon_from}
-    derived = _derive(values, unread, warnings)
+    unlabelled = [(label, amount) for pf in g.pages for line, label, amount in pf.found.unread_money
+                  if line < pf.coupon_from and amount]
+    derived = _derive(values, unread, warnings, unlabelled)
     if "amount_due" not in values:
         raise MissingField("no amount due found for the bill", path=display, page=first_page)
 
@@ -535,6 +538,7 @@ def _build_bill(g: _BillPages, display: str) -> Bill:
         derived=derived,
         **{k: values.get(k) for k in OPTIONAL if k != "members"},
         members=tuple(values.get("members") or ()),
+        warnings=tuple(warnings),
     )
     warnings.extend(validate_bill(bill, coupon=coupon, repeats=repeats, confidence=conf))
     return _replace_warnings(bill, tuple(dict.fromkeys(warnings)))
@@ -543,12 +547,48 @@ def _build_bill(g: _BillPages, display: str) -> Bill:
 ARITHMETIC = ("previous_balance", "payments_received", "adjustments", "current_charges", "amount_due")
 
 
-def _derive(values: dict[str, Any], unread: set[str], warnings: list[str]) -> tuple[str, ...]:
+def _split_subsidy(values: dict[str, Any], where: dict[str, Any], repeats: dict[str, list[Any]],
+                   warnings: list[str]) -> None:
+    """A subsidy total ("Total Subsidy", or a subsidy of no stated kind) -> the part of it not shown
+    as tax credit or state subsidy (the state subsidy when neither is shown); both shown and a total
+    that differs from their sum is a warning."""
+    repeats.pop("subsidy_total", None)
+    total = values.pop("subsidy_total", None)
+    at = where.pop("subsidy_total", None)
+    if total is None:
+        return
+    tc, ss = values.get("tax_credit"), values.get("state_subsidy")
+    if tc is not None and ss is not None:
+        if tc + ss != total:
+            warnings.append(f"{INCONSISTENT}: tax credit {tc:.2f} + state subsidy {ss:.2f} = {tc + ss:.2f} "
+                            f"but the subsidy total shows {total:.2f} (fields: tax_credit, state_subsidy)")
+        return
+    name, rest = ("state_subsidy", total - (tc or 0)) if ss is None else ("tax_credit", total - ss)
+    if rest < 0:
+        warnings.append(f"{INCONSISTENT}: the subsidy total {total:.2f} is less than the part shown "
+                        f"({(tc if ss is None else ss):.2f})")
+        return
+    if rest or (tc is None and ss is None):
+        values[name] = rest
+        if at is not None:
+            where[name] = at
+
+
+def _derive(values: dict[str, Any], unread: set[str], warnings: list[str],
+            unlabelled: list[tuple[str, Decimal]] = ()) -> tuple[str, ...]:  # type: ignore[assignment]
     """The bill's own arithmetic, previous balance - payments received + adjustments + charges =
     amount due, fills the one figure that could not be read when every other is known; a figure
     that stays unknown is named in a warning (never taken as 0). Adjustments the bill does not print
     at all count as none; charges are the current charges, else premium less subsidies.
+
+    ``unlabelled``: the bill's amount lines whose label is no vocabulary wording (label, amount).
+    They are not taken as 0 where they matter: a missing figure (other than the charges) is derived
+    only when one of them shows it; when every figure was read and the arithmetic does not hold,
+    the current charges are taken from the arithmetic (what the bill asks for the month, which the
+    matcher charges) and the bill carries an UNREAD_LINES warning naming them, so that the gap is
+    not reported as a discrepancy. Only a bill whose every amount line was read has its gap checked.
     Returns the names of the derived fields (Bill.derived)."""
+    shown_lines = "; ".join(f'"{label}" {amount:.2f}' for label, amount in unlabelled)
     charges = values.get("current_charges")
     if charges is None and values.get("premium") is not None:
         charges = values["premium"] - (values.get("tax_credit") or 0) - (values.get("state_subsidy") or 0)
@@ -572,11 +612,37 @@ def _derive(values: dict[str, Any], unread: set[str], warnings: list[str]) -> tu
             value = due - pb + pr - adj   # type: ignore[operator]
         else:
             value = pb - pr + adj + ch    # type: ignore[operator]
-        if name != "payments_received" or value >= 0:
+        printed = None
+        if unlabelled and name != "current_charges":
+            printed = next((label for label, amount in unlabelled if abs(amount) == abs(value)), None)
+        if (printed is not None or not unlabelled or name == "current_charges") \
+                and (name != "payments_received" or value >= 0):
             values[name] = value
             warnings.append(f"{name} derived from the bill's arithmetic "
-                            "(previous balance - payments received + adjustments + charges = amount due)")
+                            "(previous balance - payments received + adjustments + charges = amount due)"
+                            + (f'; printed as "{printed}"' if printed else ""))
+            if unlabelled and printed is None:
+                warnings.append(f"{UNREAD_LINES}: {shown_lines} (labels not recognised; part of the "
+                                f"derived {name})")
             return (name,)
+    elif not unknown and unlabelled:
+        pb, pr, adj, ch, due = (terms[k] for k in ARITHMETIC)
+        expected = pb - pr + adj + ch     # type: ignore[operator]
+        gap = due - expected              # type: ignore[operator]
+        if gap and not (expected < 0 and due == 0):     # a credit shown as $0.00 due is no gap
+            cc = due - pb + pr - adj      # type: ignore[operator]
+            was = values.get("current_charges")
+            values["current_charges"] = cc
+            warnings.append(
+                f"{UNREAD_LINES}: {shown_lines} (labels not recognised); without them the bill's arithmetic "
+                f"is off by {gap:.2f}, so current_charges is taken from it as {cc:.2f} (amount due - previous "
+                "balance + payments received - adjustments)"
+                + (f"; current charges printed as {was:.2f}" if was is not None else ""))
+            return ("current_charges",)
+        return ()
+    if unlabelled:
+        warnings.append(f"{UNREAD_LINES}: {shown_lines} (labels not recognised); the bill's arithmetic "
+                        "cannot be checked")
     for name in shown:
         if name in unread:
             warnings.append(f"{name} could not be read (its label is on the bill; the value is unreadable "
