@@ -242,18 +242,24 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
     clf = Classifier(config)
     notes: list[str] = []
     bill_accounts = {b.billing_account for b in bills}
-    register: dict[str, list[CheckEntry]] = defaultdict(list)
-    for c in checks:
-        register[c.number.lstrip("0") or c.number].append(c)
-    # Check numbers the bills list among payments received (a second witness for a check).
-    bill_check_numbers: set[str] = set()
-    for b in bills:
-        for item in b.payment_items:
-            for m in re.finditer(r"(?:CHECK|CHK)\s*#?\s*(\d{1,8})", item.description.upper()):
-                bill_check_numbers.add(m.group(1).lstrip("0"))
+    pending = merge_records(_connector_records(files, clf, notes))
+    used_register: set[int] = set()
+    candidates = _tie_checks(pending, checks, bills, clf, used_register)
+    del pending
+    txs = _corroborate(candidates, bills, notes)
+    del candidates     # txs holds the only references now: _finish lets each go once built
+    uncashed = tuple(c for c in checks if id(c) not in used_register
+                     and _is_connector_check(c, clf, bill_accounts))
+    return NormalizeResult(transactions=tuple(_finish(txs, {a: a for a in bill_accounts})),
+                           notes=tuple(sorted(set(notes))), uncashed_checks=uncashed)
 
-    # One pass over every record; only the kept ones stay referenced (a file's records may be built
-    # on demand, e.g. RecordColumns, so nothing here may rely on a record's identity across passes).
+
+def _connector_records(files: Sequence[Sequence[BankRecord]], clf: Classifier, notes: list[str]
+                       ) -> list[list[tuple[BankRecord, Verdict | None, str | None]]]:
+    """Per file, the records that may be the Connector's: (record, name verdict, check number).
+
+    One pass over every record; only the kept ones stay referenced (a file's records may be built
+    on demand, e.g. RecordColumns, so nothing here may rely on a record's identity across passes)."""
     kept_files: list[list[tuple[BankRecord, Verdict | None, str | None]]] = []
     for recs in files:
         kept: list[tuple[BankRecord, Verdict | None, str | None]] = []
@@ -269,11 +275,23 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
                 notes.append(f"{r.source.path}:{r.source.line or r.source.fitid}: "
                              f"{v.reason}; not counted as a Connector payment")
         kept_files.append(kept)
-    pending = merge_records(kept_files)
-    del kept_files
+    return kept_files
 
-    # Tie checks to the Connector via the register (or the bill's itemised payments).
-    used_register: set[int] = set()
+
+def _tie_checks(pending: list[_Pending], checks: list[CheckEntry], bills: list[Bill], clf: Classifier,
+                used_register: set[int]) -> list[_Pending]:
+    """The Connector's candidates: named ones, and checks tied to it by the member's register (or
+    listed on a bill's payments received). Register entries used are added to ``used_register``."""
+    bill_accounts = {b.billing_account for b in bills}
+    register: dict[str, list[CheckEntry]] = defaultdict(list)
+    for c in checks:
+        register[c.number.lstrip("0") or c.number].append(c)
+    # Check numbers the bills list among payments received (a second witness for a check).
+    bill_check_numbers: set[str] = set()
+    for b in bills:
+        for item in b.payment_items:
+            for m in re.finditer(r"(?:CHECK|CHK)\s*#?\s*(\d{1,8})", item.description.upper()):
+                bill_check_numbers.add(m.group(1).lstrip("0"))
     candidates: list[_Pending] = []
     for p in pending:
         if p.verdict is not None:
@@ -290,8 +308,12 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
         elif p.check_number in bill_check_numbers:
             p.verdict = Verdict("check", f"check {p.check_number} is listed on a bill's payments received")
             candidates.append(p)
+    return candidates
 
-    # Corroborate "cut"/"weak" names by amount and by the ACH company id of corroborated debits.
+
+def _corroborate(candidates: list[_Pending], bills: list[Bill], notes: list[str]) -> list[_Pending]:
+    """Keep a "cut"/"weak" name only when an amount fits a bill or its ACH company id is that of
+    corroborated Connector debits; each kept one gets its reason in words."""
     amounts = _bill_amounts(bills)
     for p in candidates:
         p.ach = parse_ach(p.first.description)
@@ -310,8 +332,7 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
         reason = v.reason
         a = p.ach
         if v.level in ("cut", "weak"):
-            amount_fits = abs(r.amount) in amounts
-            if amount_fits:
+            if abs(r.amount) in amounts:
                 reason += "; amount fits a bill"
             elif a and a.company_id and good_ids and a.company_id not in good_ids:
                 notes.append(f"{r.source.path}:{r.source.line or r.source.fitid}: "
@@ -324,12 +345,7 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
                 reason += "; name only (no bill amount fits)"
         p.reason = reasons.setdefault(reason, reason)
         txs.append(p)
-    del pending, candidates     # txs holds the only references now: _finish lets each go once built
-
-    uncashed = tuple(c for c in checks if id(c) not in used_register
-                     and _is_connector_check(c, clf, bill_accounts))
-    return NormalizeResult(transactions=tuple(_finish(txs, {a: a for a in bill_accounts})),
-                           notes=tuple(sorted(set(notes))), uncashed_checks=uncashed)
+    return txs
 
 
 def _finish(txs: list[_Pending], accounts: dict[str, str]) -> list[Transaction]:
