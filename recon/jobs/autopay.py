@@ -266,39 +266,9 @@ def _judge(c: _Cycle, acct: str, acc_cfg: AccountConfig | None, as_of: date, con
         notes.insert(0, f"{len(draws)} draws totalling {format_money(total)} for {format_money(due)} due"
                      + (f"; {', '.join(t.date.isoformat() for t in dups)} duplicates a paid bill" if dups else ""))
     else:
-        wrong = []
-        for t in ap:
-            draw = -t.amount
-            balance = due - paid_since_bill(t.date, exclude=t.id)
-            if draw not in (due, balance) and part_for(t, acct) not in (due, balance):
-                wrong.append((t, balance))
-        if wrong:
-            verdict = "wrong amount"
-            t, balance = wrong[0]
-            notes.insert(0, f"drew {format_money(-t.amount)} on {t.date.isoformat()}, bill shows "
-                            f"{format_money(due)} due" + (f" (balance {format_money(balance)})"
-                                                          if balance != due else ""))
-        elif ap:
-            verdict = "ok"
-            t = ap[0]
-            balance = due - paid_since_bill(t.date, exclude=t.id)
-            if -t.amount != due and balance != due:
-                notes.insert(0, f"drew the balance {format_money(balance)} after "
-                                f"{format_money(due - balance)} paid since the bill")
-        elif active:
-            balance = due - paid_since_bill(c.window_end + timedelta(days=1))
-            if balance <= 0:
-                verdict = "ok"
-                notes.insert(0, "nothing left to draw" if due > 0 else "nothing due")
-            elif as_of <= c.window_end:
-                verdict = "pending"
-                notes.insert(0, f"window open until {c.window_end.isoformat()} (as of {as_of.isoformat()})")
-            else:
-                verdict = "missing"
-                notes.insert(0, f"AutoPay was on but nothing was drawn for {format_money(balance)} due")
-        else:
-            verdict = "no autopay"
-            notes.insert(0, "AutoPay not active" + (f" (cancelled {cancelled.isoformat()})" if cancelled else ""))
+        verdict, note = _amount_verdict(c, ap, active, cancelled, as_of, acct, part_for, paid_since_bill)
+        if note:
+            notes.insert(0, note)
     if cancelled and b.autopay:
         notes.append(f"the bill still says AutoPay although it was cancelled {cancelled.isoformat()}: "
                      "ask the Connector to confirm the cancellation")
@@ -311,6 +281,39 @@ def _judge(c: _Cycle, acct: str, acc_cfg: AccountConfig | None, as_of: date, con
                       window_start=c.window_start, window_end=c.window_end,
                       draws=tuple((t.id, t.date, -t.amount) for t in draws), verdict=verdict,
                       note="; ".join(notes))
+
+
+def _amount_verdict(c: _Cycle, ap: list[Transaction], active: bool, cancelled: date | None, as_of: date,
+                    acct: str, part_for, paid_since_bill) -> tuple[str, str]:
+    """The verdict on a cycle with nothing extra, returned or drawn out of turn: whether AutoPay drew
+    the balance due (wrong amount | ok), or, with no AutoPay draw, pending | missing | no autopay."""
+    due = c.ref.bill.amount_due
+    wrong = []
+    for t in ap:
+        draw = -t.amount
+        balance = due - paid_since_bill(t.date, exclude=t.id)
+        if draw not in (due, balance) and part_for(t, acct) not in (due, balance):
+            wrong.append((t, balance))
+    if wrong:
+        t, balance = wrong[0]
+        return "wrong amount", (f"drew {format_money(-t.amount)} on {t.date.isoformat()}, bill shows "
+                                f"{format_money(due)} due" + (f" (balance {format_money(balance)})"
+                                                              if balance != due else ""))
+    if ap:
+        t = ap[0]
+        balance = due - paid_since_bill(t.date, exclude=t.id)
+        if -t.amount != due and balance != due:
+            return "ok", (f"drew the balance {format_money(balance)} after "
+                          f"{format_money(due - balance)} paid since the bill")
+        return "ok", ""
+    if active:
+        balance = due - paid_since_bill(c.window_end + timedelta(days=1))
+        if balance <= 0:
+            return "ok", "nothing left to draw" if due > 0 else "nothing due"
+        if as_of <= c.window_end:
+            return "pending", f"window open until {c.window_end.isoformat()} (as of {as_of.isoformat()})"
+        return "missing", f"AutoPay was on but nothing was drawn for {format_money(balance)} due"
+    return "no autopay", "AutoPay not active" + (f" (cancelled {cancelled.isoformat()})" if cancelled else "")
 
 
 def _orphan_row(acct: str, month: str, ts: list[Transaction], acc_cfg: AccountConfig | None,
