@@ -291,10 +291,50 @@ def _long_date(iso: str) -> str:
     return f"{d:%B} {d.day}, {d.year}"
 
 
+class _Doc:
+    """The packet's PDF with its few text styles: headings, paragraphs, tables."""
+
+    def __init__(self, pdf) -> None:  # type: ignore[no-untyped-def]
+        from fpdf.fonts import FontFace
+
+        self.pdf = pdf
+        self.W = pdf.epw
+        self.heading = FontFace(emphasis="BOLD", fill_color=(230, 234, 240))
+
+    def h1(self, text: str) -> None:
+        self.pdf.set_font("Helvetica", "B", 15)
+        self.pdf.multi_cell(self.W, 7, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(1)
+
+    def h2(self, text: str) -> None:
+        if self.pdf.get_y() > self.pdf.h - 45:
+            self.pdf.add_page()
+        self.pdf.ln(2)
+        self.pdf.set_font("Helvetica", "B", 12)
+        self.pdf.multi_cell(self.W, 6, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(1)
+
+    def para(self, text: str, size: float = 9.5, style: str = "", h: float = 4.6) -> None:
+        self.pdf.set_font("Helvetica", style, size)
+        self.pdf.multi_cell(self.W, h, latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+    def table(self, header: list[str], rows: list[list[str]], widths: tuple[float, ...], size: float = 8) -> None:
+        self.pdf.set_font("Helvetica", size=size)
+        with self.pdf.table(col_widths=widths, headings_style=self.heading, line_height=size * 0.48,
+                            borders_layout="HORIZONTAL_LINES", text_align="LEFT", padding=1,
+                            width=self.W) as t:
+            r = t.row()
+            for c in header:
+                r.cell(latin1(c))
+            for row in rows:
+                r = t.row()
+                for c in row:
+                    r.cell(latin1(c))
+        self.pdf.ln(2)
+
+
 def build_proof(result: RunResult, packet: Packet) -> bytes:
     """Lay the packet out as a PDF (US Letter, core fonts) and return its bytes."""
-    from fpdf.fonts import FontFace
-
     pdf = _pdf_class()(orientation="P", unit="mm", format="Letter")
     as_of = datetime.strptime(packet.as_of, "%Y-%m-%d").replace(tzinfo=UTC)
     pdf.set_creation_date(as_of)
@@ -306,43 +346,20 @@ def build_proof(result: RunResult, packet: Packet) -> bytes:
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_margins(15, 15, 15)
     pdf.footer_text = f"Billing account {packet.account} - as of {packet.as_of}"
-    heading = FontFace(emphasis="BOLD", fill_color=(230, 234, 240))
-    W = pdf.epw
-
-    def h1(text: str) -> None:
-        pdf.set_font("Helvetica", "B", 15)
-        pdf.multi_cell(W, 7, latin1(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
-
-    def h2(text: str) -> None:
-        if pdf.get_y() > pdf.h - 45:
-            pdf.add_page()
-        pdf.ln(2)
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(W, 6, latin1(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
-
-    def para(text: str, size: float = 9.5, style: str = "", h: float = 4.6) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(W, h, latin1(text), new_x="LMARGIN", new_y="NEXT")
-
-    def table(header: list[str], rows: list[list[str]], widths: tuple[float, ...], size: float = 8) -> None:
-        pdf.set_font("Helvetica", size=size)
-        with pdf.table(col_widths=widths, headings_style=heading, line_height=size * 0.48,
-                       borders_layout="HORIZONTAL_LINES", text_align="LEFT", padding=1,
-                       width=W) as t:
-            r = t.row()
-            for c in header:
-                r.cell(latin1(c))
-            for row in rows:
-                r = t.row()
-                for c in row:
-                    r.cell(latin1(c))
-        pdf.ln(2)
-
-    # ---- cover: who, what, summary
+    doc = _Doc(pdf)
     pdf.add_page()
-    h1(title)
+    doc.h1(title)
+    _cover(doc, packet)
+    _months(doc, result, packet)
+    _discrepancies(doc, result, packet)
+    _calls(doc, packet)
+    pdf.add_page()
+    _letter(pdf, result, packet, doc.para)
+    return bytes(pdf.output())
+
+
+def _cover(doc: _Doc, packet: Packet) -> None:
+    """Who, what, and the summary table."""
     who = []
     if packet.owner:
         who.append(f"Account holder: {packet.owner}")
@@ -356,89 +373,90 @@ def build_proof(result: RunResult, packet: Packet) -> bytes:
     who.append(f"Coverage months: {packet.period[0]} to {packet.period[1]}; prepared as of {packet.as_of}")
     if packet.bank_accounts:
         who.append("Paid from bank account(s): " + ", ".join(packet.bank_accounts))
-    para("\n".join(who))
-    pdf.ln(2)
-    h2("Summary")
-    table(["Coverage month", "Bill date", "Amount due", "Due date", "Billed", "Paid", "Status"],
+    doc.para("\n".join(who))
+    doc.pdf.ln(2)
+    doc.h2("Summary")
+    doc.table(["Coverage month", "Bill date", "Amount due", "Due date", "Billed", "Paid", "Status"],
           [[r.bill.coverage_month, r.bill.bill_date.isoformat(), dollars(r.bill.amount_due),
             r.bill.due_date.isoformat(), dollars(r.state.charge), dollars(r.paid),
             STATUS_WORDS.get(r.status, r.status)] for r in packet.rows],
           (16, 15, 14, 15, 14, 14, 16), size=8.5)
-    para(f"{len(packet.findings)} discrepancy(ies) found, {len(packet.disputed)} disputed in the letter; "
+    doc.para(f"{len(packet.findings)} discrepancy(ies) found, {len(packet.disputed)} disputed in the letter; "
          f"{len(packet.calls)} call(s) logged. 'Billed' is the member's share for the coverage month; "
          "'amount due' is what the bill asked (it includes earlier balances).", size=8.5)
 
-    # ---- month by month
-    h2("Bills and payments, month by month")
+
+def _months(doc: _Doc, result: RunResult, packet: Packet) -> None:
+    """Bills and payments, month by month."""
+    doc.h2("Bills and payments, month by month")
     for row in packet.rows:
         b = row.bill
-        if pdf.get_y() > pdf.h - 50:
-            pdf.add_page()
-        para(f"Coverage {b.coverage_month}: bill dated {b.bill_date.isoformat()}, amount due "
+        if doc.pdf.get_y() > doc.pdf.h - 50:
+            doc.pdf.add_page()
+        doc.para(f"Coverage {b.coverage_month}: bill dated {b.bill_date.isoformat()}, amount due "
              f"{dollars(b.amount_due)}, due {b.due_date.isoformat()} - {STATUS_WORDS.get(row.status, row.status)}",
              size=10, style="B", h=5)
-        para(f"Bill read from {bill_where(b)}. Billed {dollars(row.state.charge)}, paid {dollars(row.paid)}"
+        doc.para(f"Bill read from {bill_where(b)}. Billed {dollars(row.state.charge)}, paid {dollars(row.paid)}"
              + (f" ({dollars(row.state.paid_late)} after the due date)" if row.state.paid_late else "") + ".",
              size=8.5)
         cols = ["Date", "Amount", "Method", "Trace / check no.", "Bank acct", "Where in the bank export"]
         widths = (20, 17, 18, 26, 13, 50)
         lines = [_tx_line(p.transaction, p.amount) for p in row.payments]
         if lines:
-            table(cols, lines, widths)
+            doc.table(cols, lines, widths)
         else:
-            para("No payment toward this bill in the bank exports.", size=8.5, style="I")
-            pdf.ln(2)
+            doc.para("No payment toward this bill in the bank exports.", size=8.5, style="I")
+            doc.pdf.ln(2)
         extra = _extra_for_month(result, row, packet.findings)
         if extra:
-            para("Other Connector transactions about this month (they pay nothing on this bill):",
+            doc.para("Other Connector transactions about this month (they pay nothing on this bill):",
                  size=8.5, style="I")
-            table(cols, [[*(x := _tx_line(t))[:2], f"{x[2]} ({why})", *x[3:]] for t, why in extra], widths)
+            doc.table(cols, [[*(x := _tx_line(t))[:2], f"{x[2]} ({why})", *x[3:]] for t, why in extra], widths)
 
-    # ---- discrepancies
-    h2(f"Discrepancies ({len(packet.findings)})")
+
+def _discrepancies(doc: _Doc, result: RunResult, packet: Packet) -> None:
+    """Every finding with its evidence."""
+    doc.h2(f"Discrepancies ({len(packet.findings)})")
     if not packet.findings:
-        para("None: every payment matches a bill and every bill was paid on time.")
+        doc.para("None: every payment matches a bill and every bill was paid on time.")
     for n, f in enumerate(packet.findings, 1):
-        if pdf.get_y() > pdf.h - 40:
-            pdf.add_page()
+        if doc.pdf.get_y() > doc.pdf.h - 40:
+            doc.pdf.add_page()
         head = f"{n}. [{f.severity.upper()}] {type_label(f.type)}"
         if f.coverage_month:
             head += f" - coverage {f.coverage_month}"
         if f.amount is not None and f.amount != ZERO:
             head += f" - {dollars(abs(f.amount))}"
-        para(head, size=9.5, style="B", h=5)
-        para(f.message, size=9)
+        doc.para(head, size=9.5, style="B", h=5)
+        doc.para(f.message, size=9)
         if f.accepted:
-            para(f"Accepted: {f.accepted}", size=8.5, style="I")
+            doc.para(f"Accepted: {f.accepted}", size=8.5, style="I")
         for e in finding_evidence(result, f):
-            para(f"    Evidence: {e}", size=8)
-        pdf.ln(2)
+            doc.para(f"    Evidence: {e}", size=8)
+        doc.pdf.ln(2)
 
-    # ---- calls
-    h2(f"Call log ({len(packet.calls)})")
+
+def _calls(doc: _Doc, packet: Packet) -> None:
+    """The call log as a timeline."""
+    doc.h2(f"Call log ({len(packet.calls)})")
     if not packet.calls:
-        para("No calls logged for this account. Record each call with `recon calls add` "
+        doc.para("No calls logged for this account. Record each call with `recon calls add` "
              "(date and time, representative's first name and ID, what was said and promised, case number).",
              size=9)
     for c in packet.calls:
-        if pdf.get_y() > pdf.h - 35:
-            pdf.add_page()
+        if doc.pdf.get_y() > doc.pdf.h - 35:
+            doc.pdf.add_page()
         rep = c.rep + (f" (ID {c.rep_id})" if c.rep_id else "")
         head = " - ".join(x for x in (c.when.strftime(WHEN_FORMAT), c.department, rep,
                                       f"case {c.case}" if c.case else "") if x)
-        para(head, size=9.5, style="B", h=5)
+        doc.para(head, size=9.5, style="B", h=5)
         if c.account is None:
-            para("(no billing account recorded for this call)", size=8, style="I")
+            doc.para("(no billing account recorded for this call)", size=8, style="I")
         if c.said:
-            para(f"Said: {c.said}", size=9)
+            doc.para(f"Said: {c.said}", size=9)
         if c.promised:
-            para(f"Promised: {c.promised}", size=9)
-        pdf.ln(1.5)
-
-    # ---- letter
-    pdf.add_page()
-    _letter(pdf, result, packet, para)
-    return bytes(pdf.output())
+            doc.para(f"Promised: {c.promised}", size=9)
+        doc.pdf.ln(1.5)
 
 
 def _letter(pdf, result: RunResult, packet: Packet, para) -> None:
