@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -344,10 +344,57 @@ def profile_matches(prof: Profile, rows: Rows) -> tuple[int, int | None] | None:
     return None
 
 
+# A sign written out in the amount cell: DR/CR before or after the number, a trailing minus,
+# parentheses, a sign next to a currency symbol ("$-412.00", "-$412.00"), a leading plus. Such a
+# cell states its own sign (DR/CR: the account holder's view), which a purchases-positive card
+# export never needs (it writes bare numbers, with a leading minus on its credits).
+EXPLICIT_SIGN = re.compile(r"^\s*(?:(?:CR|DR)\b|\(|\+|[$€£]\s*[-+]|-\s*[$€£])"
+                           r"|(?:\b(?:CR|DR)\.?|-|\))\s*$", re.IGNORECASE)
+STATED_SIGN = re.compile(r"\b(?:CR|DR)\.?\s*$", re.IGNORECASE)  # keeps its sign in every style
+# Descriptions a card statement never has: payroll and direct deposits, ACH entries, checks,
+# ATM and branch deposits or withdrawals, transfers between a bank's own accounts.
+BANK_ONLY_ROW = re.compile(
+    r"\bPAYROLL\b|\bDIRECT\s+DEP(?:OSIT)?\b|\bDIR\s+DEP\b|\bACH\s+(?:DEBIT|CREDIT|DR|CR|W/?D|"
+    r"WITHDRAWAL|DEPOSIT|TRANSFER|PMT|PAYMENT)\b|\b(?:PPD|CCD)\s+ID\b|\bINDN:|"
+    r"^(?:CHECK|CHK)\s*(?:#|NO\.?)?\s*\d|^ATM\s+(?:WITHDRAWAL|W/?D|DEPOSIT|CASH)\b|"
+    r"^(?:MOBILE\s+|REMOTE\s+|BRANCH\s+|ATM\s+)?DEPOSIT\b|"
+    r"^(?:ONLINE\s+)?TRANSFER\s+(?:FROM|TO)\s+(?:SAV|CHK|CHECKING|SAVINGS|SHARE)", re.IGNORECASE)
+# The Connector's names as banks print them (the ACH cut "COMMONWEALTH HEA", "HEALTH CONNECTOR");
+# the classifier proper lives in normalize, this only spots its premiums while identifying.
+CONNECTOR_NAME = re.compile(r"COMMONWEALTH\s*HEA(?![A-Z])|COMMONWEALTH\s+HEALTH\s+INS|"
+                            r"HEALTH\s*CONNECTOR", re.IGNORECASE)
+
+
+def _header_is_generic(cells: list[str]) -> bool:
+    """Every name in the header row is one plain bank exports use too (a date, a description, an
+    amount, a balance, a status...): the header alone says nothing about who issued the file.
+    Names such as "Card Member", "Account #" or "Extended Details" are an issuer's own."""
+    for c in cells:
+        role = role_of(c)
+        if role is None:
+            if norm_name(c) not in PAYEE_NAMES:
+                return False
+        elif role[0] == "account":
+            return False
+    return True
+
+
 def _signs_fit(prof: Profile, rows: Rows, header_idx: int | None) -> bool:
-    """A card layout that writes purchases positive (style "negated") does not claim a file whose
-    amounts are mostly negative: "Date,Description,Amount" is Amex's header but also a plain bank
-    export's, and there money out is already negative."""
+    """A card layout that writes purchases positive (style "negated") claims a file only when its
+    content reads like such a card export. "Date,Description,Amount" is Amex's header but also a
+    plain bank export's, where money out is already negative; negating those signs turns every
+    debit into a credit. The content contradicts the card layout when
+
+    - an amount states its sign explicitly (EXPLICIT_SIGN: "412.00 DR", "412.00-", "(412.00)",
+      "$-412.00"): a bank's way of writing money out;
+    - more amounts are negative than positive (a card's rows are mostly purchases);
+    - a Connector premium is written negative (on a card, paying the premium is a purchase);
+    - a row is something no card statement has (BANK_ONLY_ROW: payroll, ACH entries, checks...).
+
+    When the header row holds nothing but generic names (_header_is_generic), the header is no
+    evidence of a card, so the content must also show it: more positive amounts than negative, or
+    a description matching the profile's identify.evidence_rows (the issuer's own wording).
+    """
     if prof.amount_style != "negated" or header_idx is None:
         return True
     j = prof.columns.get("amount")
@@ -355,14 +402,36 @@ def _signs_fit(prof: Profile, rows: Rows, header_idx: int | None) -> bool:
     if not isinstance(j, str) or j.lower() not in names:
         return True
     j = names.index(j.lower())
+    dcol = prof.columns.get("description")
+    dname = dcol[0] if isinstance(dcol, tuple) else dcol
+    dj = names.index(dname.lower()) if isinstance(dname, str) and dname.lower() in names else None
+    evidence = prof._compiled.get("evidence")
+    if evidence is None:
+        evidence = prof._compiled.setdefault("evidence", [re.compile(x) for x in prof.identify_evidence_rows])
     neg = pos = 0
+    seen = False
     for r in rows.cells[header_idx + 1:header_idx + 201]:
         v = clean_cell(_get(r, j))
-        if v[:1] == "-" or v[:1] == "(":
-            neg += 1
-        elif v[:1].isdigit() or v[:1] == "$":
-            pos += 1
-    return neg <= pos
+        if not v or not has_digit(v):
+            continue
+        if EXPLICIT_SIGN.search(v):
+            return False
+        negative = v[:1] == "-"
+        neg += negative
+        pos += not negative
+        if dj is not None:
+            raw = clean_cell(_get(r, dj))
+            desc = " ".join(raw.upper().split())
+            if BANK_ONLY_ROW.search(desc):
+                return False
+            if negative and CONNECTOR_NAME.search(desc):
+                return False
+            seen = seen or any(rx.search(raw) for rx in evidence)
+    if neg > pos:
+        return False
+    if neg == pos and not seen and _header_is_generic(_cells(rows.cells[header_idx])):
+        return False  # no evidence either way: the header is any bank's, read by the generic reader
+    return True
 
 
 def _dates_fit(prof: Profile, rows: Rows, header_idx: int | None) -> bool:
@@ -824,6 +893,15 @@ def _decide_sign(rows: Rows, lay: Layout) -> None:
 # Rows -> records
 # ---------------------------------------------------------------------------------------------
 
+def pending_note(lines: list[int]) -> str:
+    """The input's note for pending rows (read, not counted: a pending debit posts later, often
+    in the next export, and counting both would be a false duplicate draw)."""
+    shown = ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "")
+    many = len(lines) != 1
+    return (f"{len(lines)} pending row{'s' if many else ''} not counted (line{'s' if many else ''} "
+            f"{shown}): not posted yet; a later export shows {'them' if many else 'it'} once posted")
+
+
 def combined_row_patterns(lay: Layout) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The layout's balance-row and totals-row patterns, each as one regex."""
     return (re.compile("|".join(f"(?:{r.pattern})" for r in lay.balance_rx), re.IGNORECASE),
@@ -855,7 +933,9 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     pending_values = lay.pending_values
     debit_values, credit_values = lay.debit_values, lay.credit_values
     blank_lines: list[int] = []
-    pending_fix: list[int] = []
+    pending_lines: list[int] = []
+    pending_cols = [j for j in dict.fromkeys((stc, ttc)) if j is not None and j != sc]
+    posted_cells: set[str] = set()
     first_balance = last_balance = None
     cells_all, lines_all = rows.cells, rows.lines
     simple_text = len(text_cols) == 1 and payee_cols == text_cols and not memo_cols
@@ -883,7 +963,6 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
             row = row + [""] * (need - len(row))
         ds = row[dc].strip()
         d = date_cache.get(ds)
-        pending = dateless = False
         if d is None:
             try:
                 d = parse_date(clean_cell(ds).replace("\x00", ""))
@@ -899,9 +978,9 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                     continue
                 low = cells[dc].lower()
                 if low in pending_values or low in PENDING_WORDS:
-                    pending = dateless = True
-                    d = date.min
-                elif DATE_SHAPE.match(ds) and not any(ch.isalpha() for ch in ds[:10]):
+                    pending_lines.append(line)  # "Pending" where the posting date goes
+                    continue
+                if DATE_SHAPE.match(ds) and not any(ch.isalpha() for ch in ds[:10]):
                     raise ParseError("could not parse date", path=display, line=line, value=ds,
                                      rule=f"{lay.col_name(dc)}: {lay.date_rule}") from None
                 else:
@@ -909,6 +988,18 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                     notes.append(f"line {line}: not a transaction (no date in "
                                  f"{lay.col_name(dc)}): {what[:60]!r} skipped")
                     continue
+        # pending rows (a status or type column saying so) are not transactions yet
+        is_pending = False
+        for j in pending_cols:
+            v = row[j]
+            if v not in posted_cells:  # a cell seen before and not pending: one set lookup
+                if v.strip().lower() in pending_values:
+                    is_pending = True
+                    break
+                posted_cells.add(v)
+        if is_pending:
+            pending_lines.append(line)
+            continue
         # text
         if simple_text:
             desc = row[tc0]  # type: ignore[index]
@@ -938,11 +1029,15 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                 if av[0] == "'":
                     av = clean_cell(av)
                 t = av[1:] if av[0] == "-" else av
+                stated = False
                 if dot and t.replace(".", "", 1).isdigit():
                     amount = Decimal(av)  # fast path: plain "-12.34"
                 else:
                     amount = money(av, ac, line)
-                if style == "negated":
+                    stated = STATED_SIGN.search(av) is not None  # "412.00 DR" keeps its sign
+                if stated or style == "signed":
+                    pass
+                elif style == "negated":
                     amount = -amount
                 elif style == "type_column":
                     tv = row[sc].strip().lower()  # type: ignore[index]
@@ -969,7 +1064,7 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
                             pass
                 if bal is not None:
                     balances.append(StatementBalance(Source(display, line), None,
-                                                     None if dateless else d, bal, "ledger"))
+                                                     d, bal, "ledger"))
                 notes.append(f"line {line}: balance row skipped ({desc[:40]})")
                 continue
             if skip_rx.match(desc):
@@ -985,17 +1080,12 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
             amount = abs(amount)
         src = _new_source(display, line)
         check = check_number(row[chk] if chk is not None else None, desc)
-        if stc is not None and row[stc].strip().lower() in pending_values:
-            pending = True
-        if dateless:
-            pending_fix.append(len(records))
-            notes.append(f"line {line}: pending row without a date")
         records.append(_new_record(
             src, d, amount, desc,
             clean_cell(row[acc]) or None if acc is not None else None,
             payee, memo, check,
             row[ttc].strip() or None if ttc is not None else None,
-            None, pending,
+            None, False,
         ))
         if balc is not None:
             bv = row[balc]
@@ -1015,16 +1105,8 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
             notes.append(f"line {src.line}: running balance {bv.strip()!r} is not an amount; not kept")
             continue
         balances.append(StatementBalance(src, None, d, b, "running"))
-    if pending_fix:
-        fix = set(pending_fix)
-        real = [r.date for i, r in enumerate(records) if i not in fix]
-        if not real:
-            raise ParseError("no row has a posting date (every row is pending)", path=display)
-        best = max(real)
-        for i in pending_fix:
-            records[i] = replace(records[i], date=best)
-        notes.append(f"{len(pending_fix)} pending row(s) dated {best.isoformat()}, the latest "
-                     "posting date in the file")
+    if pending_lines:
+        notes.append(pending_note(pending_lines))
     if blank_lines:
         shown = ", ".join(str(n) for n in blank_lines[:10]) + (" ..." if len(blank_lines) > 10 else "")
         notes.append(f"{len(blank_lines)} blank line(s) skipped: {shown}")

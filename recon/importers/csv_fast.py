@@ -17,8 +17,8 @@ The fast path only claims a file it reads exactly like the stdlib csv module wou
 - every row is a plain transaction: each distinct date cell parses with the layout's explicit
   rule, each distinct amount cell is a non-empty amount, no description is a balance or totals row.
 
-Anything else (a repeated header, a pending or balance row, a blank line, a bad date or amount, a
-debit/credit or type-column layout) returns None and the whole file goes through read_records.
+Anything else (a repeated header, a pending row (by its date, status or type cell), a balance
+row, a blank line, a bad date or amount, a debit/credit or type-column layout) returns None and the whole file goes through read_records.
 Dates and amounts are parsed once per distinct cell, by the same functions read_records uses.
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ def read_columns(data: bytes, rows: Rows, lay: Layout, display: str) -> ImportRe
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    from recon.importers.csv_bank import BALANCE_ROW, TOTAL_ROW, combined_row_patterns
+    from recon.importers.csv_bank import BALANCE_ROW, STATED_SIGN, TOTAL_ROW, combined_row_patterns
 
     if rows.codec not in ("utf-8", "utf-8-sig") or lay.style not in ("signed", "negated"):
         return None
@@ -160,6 +160,11 @@ def read_columns(data: bytes, rows: Rows, lay: Layout, display: str) -> ImportRe
         enc = pc.dictionary_encode(table.column(j).combine_chunks())
         return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
 
+    # ---- pending rows (status or type column): read_records leaves them out and notes them
+    for j in {lay.status_col, lay.trntype_col} - {None, lay.sign_col}:
+        distinct = pc.utf8_lower(pc.utf8_trim_whitespace(pc.unique(table.column(j))))
+        if pc.any(pc.is_in(distinct, value_set=pa.array(sorted(lay.pending_values)))).as_py():
+            return None
     # ---- dates: each distinct cell once, with the layout's rule
     date_u, date_idx = encode(dc)
     parse_date = lay.parse_date
@@ -181,6 +186,7 @@ def read_columns(data: bytes, rows: Rows, lay: Layout, display: str) -> ImportRe
         if av[0] == "'":
             av = clean_cell(av)
         t = av[1:] if av[0] == "-" else av
+        flip = negated
         if dot and t.replace(".", "", 1).isdigit():
             amount = Decimal(av)
         elif lay.decimal_mark == "," and t.replace(",", "", 1).isdigit():
@@ -190,7 +196,8 @@ def read_columns(data: bytes, rows: Rows, lay: Layout, display: str) -> ImportRe
                 amount = parse_amount(av, decimal_mark=lay.decimal_mark, markers="bank")
             except (AmountError, InvalidOperation):
                 return None  # read_records raises the ParseError naming the line
-        if negated:
+            flip = negated and not STATED_SIGN.search(av)  # "412.00 DR" keeps its sign
+        if flip:
             amount = -amount
         if not amount:
             amount = abs(amount)

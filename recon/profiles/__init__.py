@@ -20,6 +20,8 @@ Profile file keys (see chase-checking.toml for a commented example)::
     header_regex = '^Date,Desc'             #   a regex searched in the raw header line
     columns = ["Posting Date", "Check or Slip #"]  # all of these names present in one row
     row_regex = '^"\\d\\d/\\d\\d/\\d{4}","-?[\\d.]+","\\*"'  # header = false: a data-row regex
+    evidence_rows = ['\\s{3,}[A-Z]{2}$']  # optional, with the above: regexes on a data row's
+                                         #   description that only this issuer writes (see below)
     [columns]                               # role = column name (or 0-based index)
     date = "Posting Date"                   # required
     description = "Description"             # or a list of names, joined in order
@@ -35,6 +37,14 @@ Profile file keys (see chase-checking.toml for a commented example)::
     balance_rows = ['^Beginning balance']   # regexes on the description: balance rows, skipped
     rows = ['^Total']                       # regexes on the description: other rows to skip
     pending_values = ["Pending"]            # columns.status values marking a pending row
+
+Content decides over a generic header. A purchases-positive card profile (amount style
+``negated``) does not claim a file whose content contradicts it: an amount that states its sign
+("412.00 DR", "412.00-", "(412.00)", "$-412.00"), more negative amounts than positive, a negative
+Connector premium, or a row no card statement has (payroll, ACH entries, checks). When the matched
+header row holds only names any bank uses ("Date,Description,Amount"), the content must also show
+the card: more positive amounts than negative, or a row matching ``identify.evidence_rows``.
+Amounts with DR/CR written in the cell keep the sign they state in every amount style.
 
 Override order for ``extends``: the parent is resolved first (recursively, cycles are an
 error); then every top-level key the child sets replaces the parent's, except the tables
@@ -59,7 +69,7 @@ ROLES = ("date", "description", "payee", "memo", "amount", "debit", "credit", "b
          "check_number", "type", "account", "status")
 TOP_KEYS = {"name", "description", "extends", "encoding", "delimiter", "header", "date_format",
             "decimal_mark", "identify", "columns", "amount", "skip"}
-IDENTIFY_KEYS = {"header", "header_regex", "columns", "row_regex"}
+IDENTIFY_KEYS = {"header", "header_regex", "columns", "row_regex", "evidence_rows"}
 AMOUNT_KEYS = {"style", "debit_values", "credit_values"}
 SKIP_KEYS = {"balance_rows", "rows", "pending_values"}
 MERGED_TABLES = ("columns", "amount", "skip")
@@ -81,6 +91,7 @@ class Profile:
     identify_header_regex: str | None = None
     identify_columns: tuple[str, ...] = ()
     identify_row_regex: str | None = None
+    identify_evidence_rows: tuple[str, ...] = ()
     header: bool = True
     encoding: str | None = None
     delimiter: str | None = None
@@ -176,7 +187,7 @@ def _validate(raw: dict[str, Any], path: str) -> Profile:
             raise _err(f"unknown encoding {enc!r}", path, "encoding") from exc
 
     ident = raw.get("identify")
-    if not isinstance(ident, dict) or not ident:
+    if not isinstance(ident, dict) or not set(ident) - {"evidence_rows"}:
         raise _err("an [identify] table is required (header, header_regex, columns or row_regex)",
                    path, "identify")
     for key in ident:
@@ -192,6 +203,8 @@ def _validate(raw: dict[str, Any], path: str) -> Profile:
         if "header_regex" in ident else None
     id_cols = _str_tuple(ident["columns"], path, "identify.columns") if "columns" in ident else ()
     row_regex = _regex(ident["row_regex"], path, "identify.row_regex") if "row_regex" in ident else None
+    evidence = tuple(_regex(r, path, "identify.evidence_rows")
+                     for r in _str_tuple(ident.get("evidence_rows", []), path, "identify.evidence_rows"))
     if not header and row_regex is None:
         raise _err("a profile with header = false needs identify.row_regex", path, "identify.row_regex")
 
@@ -249,7 +262,8 @@ def _validate(raw: dict[str, Any], path: str) -> Profile:
     return Profile(
         name=name, description=desc.strip(), source=path, date_format=fmt, columns=columns,
         amount_style=style, identify_header=id_header, identify_header_regex=id_regex,
-        identify_columns=id_cols, identify_row_regex=row_regex, header=header, encoding=enc,
+        identify_columns=id_cols, identify_row_regex=row_regex, identify_evidence_rows=evidence,
+        header=header, encoding=enc,
         delimiter=delim, decimal_mark=mark, debit_values=debit_values, credit_values=credit_values,
         balance_rows=balance_rows, skip_rows=skip_rows, pending_values=pending,
         extends=raw.get("extends"),

@@ -272,12 +272,12 @@ def test_check_number_from_column_and_description(tmp_path):
     assert [r.check_number for r in res.records] == ["1043", "1044"]
 
 
-def test_pending_status_and_pending_date(tmp_path):
+def test_pending_status_and_pending_date_are_not_counted(tmp_path):
+    # pending rows are read and noted, never records (tests/importers/test_csv_signs_pending.py)
     res = read(tmp_path, "Date,Description,Amount,Status\n03/02/2026,A,-1.00,Posted\n"
                          "Pending,B,-2.00,Pending\n")
-    assert [r.pending for r in res.records] == [False, True]
-    assert res.records[1].date == date(2026, 3, 2)
-    assert any("pending" in n for n in res.notes)
+    assert [(r.description, r.pending) for r in res.records] == [("A", False)]
+    assert any(n.startswith("1 pending row not counted (line 3)") for n in res.notes)
 
 
 def test_amex_header_means_purchases_positive(tmp_path):
