@@ -131,7 +131,7 @@ def _parse_rest(words: list[str], out: dict[str, str]) -> bool:
     return run_together
 
 
-def _parse_ach_reference(description: str) -> AchFields | None:
+def _parse_fields(description: str) -> AchFields | None:
     """The general parser (every layout); parse_ach must return what this returns."""
     s = " ".join((description or "").split())
     if not s:
@@ -200,50 +200,11 @@ def _parse_ach_reference(description: str) -> AchFields | None:
     return AchFields(**out)
 
 
-# ------------------------------------------------------------------ fast path
-# Chase's long form with every label, in its fixed order, upper case, one space inside a label and
-# a colon right after it: the bulk at organisation scale. Split at the colons, each piece is
-# "<value> <next label>". A value then holds no colon, so every colon of the line is one of these
-# labels' (or the trace's), and no label of _LABELS ends with one of these as its last words
-# (tests/unit/test_ach_fast.py checks both), so the general parser finds exactly these labels and
-# these values; a line that has a "trace" anywhere else, a control character, a non-ASCII
-# character or two spaces inside a value is left to the general parser.
-_FAST_LABELS = ("ORIG CO NAME", "ORIG ID", "DESC DATE", "CO ENTRY DESCR", "SEC", "TRACE#",
-                "EED", "IND ID", "IND NAME", "TRN")
 _make_ach = fast_constructor(AchFields)
 _intern = sys.intern
-# Necessary for the general parser to call a line ACH-like: a label (a colon), a trace or a
-# run-together date (6 digits in a row), or a bank prefix at the start.
+# Necessary for the parser to call a line ACH-like: a label (a colon), a trace or a run-together
+# date (6 digits in a row), or a bank prefix at the start. Most bank rows are not ACH at all.
 _MAYBE_ACH = re.compile(r"\d{6}|^\s*(?:ACH|EFT|ELECTRONIC|E-?PAYMENT|PRE)", re.IGNORECASE)
-
-
-def _fast_chase_long(description: str) -> AchFields | None:
-    """Chase's complete long form (the line starts with "ORIG CO NAME:") -> AchFields; None when the
-    general parser must decide."""
-    p = description.split(":")
-    if len(p) != 11:
-        return None
-    _, cn, oid, dd, ed, sec, trace, eed, iid, iname, trn = p
-    if not (cn.endswith(" ORIG ID") and oid.endswith(" DESC DATE") and dd.endswith(" CO ENTRY DESCR")
-            and ed.endswith(" SEC") and sec.endswith(" TRACE#") and trace.endswith(" EED")
-            and eed.endswith(" IND ID") and iid.endswith(" IND NAME") and iname.endswith(" TRN")
-            and description.isascii() and description.isprintable()):
-        return None
-    cn, oid, dd, ed = cn[:-8].strip(), oid[:-10].strip(), dd[:-15].strip(), ed[:-4].strip()
-    sec, trace, eed, iid = sec[:-7].strip(), trace[:-4].strip(), eed[:-7].strip(), iid[:-9].strip()
-    iname, trn = iname[:-4].strip(), trn.strip()
-    if (len(trace) != 15 or not trace.isdigit() or description.upper().count("TRACE") != 1
-            or "  " in cn or "  " in oid or "  " in dd or "  " in ed or "  " in sec or "  " in eed
-            or "  " in iid or "  " in iname or "  " in trn):
-        return None
-    if " " in trn:  # the last label's value may end with the SEC code ("TRN:0831234567TC WEB")
-        word = trn.rpartition(" ")[2].upper()
-        if word in _SEC and not sec:
-            sec = word
-    return _make_ach(
-        _intern(cn) if cn else None, _intern(ed) if ed else None, _intern(oid) if oid else None,
-        _intern(iid) if iid else None, _intern(iname) if iname else None, trace,
-        _intern(sec.upper()) if sec else None, _intern(eed or dd) if eed or dd else None)
 
 
 def _interned(f: AchFields) -> AchFields:
@@ -258,17 +219,13 @@ def _interned(f: AchFields) -> AchFields:
 def parse_ach(description: str) -> AchFields | None:
     """Parse the ACH fields out of one bank description line; None when nothing ACH-like is found.
 
-    Same result as the general parser (_parse_ach_reference): Chase's complete long form takes a
-    fast path, a line with no colon, no run of 6 digits and no ACH prefix is not ACH-like, and the
-    values that repeat from line to line (all but the trace number) are interned.
+    A line with no colon, no run of 6 digits and no ACH prefix is not ACH-like; the values that
+    repeat from line to line (all but the trace number) are interned (an organisation's year holds
+    900,000 of them).
     """
     if not description:
         return None
-    if description.startswith("ORIG CO NAME:"):
-        fast = _fast_chase_long(description)
-        if fast is not None:
-            return fast
     if ":" not in description and _MAYBE_ACH.search(description) is None:
         return None  # no label, no trace, no run-together date, no bank prefix
-    f = _parse_ach_reference(description)
+    f = _parse_fields(description)
     return None if f is None else _interned(f)
