@@ -21,8 +21,19 @@ Date"). How a label is paired with its value, in the order tried:
   * a label with no value on its row: the value below it, in the cell of the next row under the
     label (column header over value row), or, for a row of labels without positions, the values of
     the next line in the same order ("Account No. Statement Date" / "712345678 Sep 1, 2022").
+  * the value first, the label after it at the end of the row ("$437.00   Amount Due").
 A label inside a run of text counts only when its value parses (or is empty); otherwise its words
 are part of the previous value, so "Plan Name: ConnectorCare Plan Type 2B" keeps its plan name whole.
+Words between a label and its amount make a summary line only when few ("Payments Received Since
+Last Bill  (143.00)"), not a sentence ("your new monthly premium starting in January will be $495").
+
+Word rules for every wording: plurals ("Tax Credits", "Subsidies", "Payment(s)"), abbreviations
+("Acct No." = "Account Number"). A current-bill label qualified by "previous", "prior" or "last"
+("Previous Amount Due", "Amount Due from Prior Bill") is an earlier bill's figure: an amount due so
+qualified is the previous balance, the others are not read. A payment-list heading ("Payments
+Applied") stands alone on its row; beside an amount it is a summary line. Rows of a label that is no
+wording and an amount ("Reinstatement Charge   30.00") are kept in ``Found.unread_money``, so that
+the bill reader never lets them stand as $0.00.
 
 Pure functions of text and positions: no PDF library here, so bill parsing is tested on text.
 """
@@ -136,19 +147,27 @@ for _group in (("account", "acct"), ("number", "no", "num", "nbr")):
         _SYNONYMS[_w] = _group
 
 
-def _token_pattern(tok: str) -> str:
+def _token_pattern(tok: str, singular: bool = False) -> str:
     if tok == "#":
         return "#"
     same = _SYNONYMS.get(tok.lower())
     if same:
         return "(?:" + "|".join(_plural(w) for w in same) + ")"
-    return _plural(tok)
+    return _plural(tok, singular)
 
 
-def _plural(tok: str) -> str:
-    """A word's pattern, its plural allowed: -s, -es, "(s)", -y -> -ies."""
-    if len(tok) < 3 or not tok.isalpha() or tok[-1] in "sS":
+def _plural(tok: str, singular: bool = False) -> str:
+    """A word's pattern, its plural allowed: -s, -es, "(s)", -y -> -ies; with ``singular``, a plural
+    word also matches its singular ("Payments Applied" = "Payment Applied")."""
+    if len(tok) < 3 or not tok.isalpha():
         return _letters(tok)
+    if tok[-1] in "sS":
+        low = tok.lower()
+        if not singular or len(tok) < 5 or low.endswith(("ss", "us", "is")):
+            return _letters(tok)
+        if low.endswith("ies"):
+            return _letters(tok[:-3]) + "(?:y|ies)"
+        return _letters(tok[:-1]) + r"(?:s|\(s\))?"
     if tok[-1] in "yY" and tok[-2].lower() not in "aeiou":
         return _letters(tok[:-1]) + "(?:y|ies)"
     return _letters(tok) + r"(?:e?s|\(s\))?"
@@ -172,11 +191,15 @@ def _letters(tok: str) -> str:
 _WORDING_END = r"(?-i:(?:(?<=[a-z])(?![a-z_])|(?<![a-z])(?![A-Za-z_])))[ \t]*[.:#)]*"
 
 
+_BETWEEN = r"[^A-Za-z0-9\n]*"     # between the words of a wording: any punctuation or spacing, or none
+
+
 def wording_pattern(wording: str) -> str:
     """A wording -> a tolerant regex (compiled ignoring case): any spacing/punctuation between words,
     none at all (words run together), OCR letters."""
     tokens = _TOKEN.findall(wording)
-    return r"[^A-Za-z0-9\n]*".join(_token_pattern(t) for t in tokens) + _WORDING_END
+    many = len(tokens) > 1       # a lone plural word ("Payments") is not read in the singular
+    return _BETWEEN.join(_token_pattern(t, many) for t in tokens) + _WORDING_END
 
 
 def _first_chars(wording: str) -> str:
@@ -190,11 +213,21 @@ def _first_chars(wording: str) -> str:
 
 def _alternatives(wordings: list[tuple[str, str | None]]) -> str:
     """Wordings (in priority order, each with a group name or None) -> one search pattern, tried
-    only at a word start and, there, only the wordings that can start with that character."""
-    by_first: dict[str, list[str]] = {}
+    only at a word start and, there, only the wordings that can start with that character; the
+    wordings that share a first word share its pattern (tried once), and each wording ends in its
+    own empty named group, so that the match's ``lastgroup`` names it."""
+    by_head: dict[str, list[str]] = {}
+    first_chars: dict[str, str] = {}
     for wording, group in wordings:
-        body = wording_pattern(wording)
-        by_first.setdefault(_first_chars(wording), []).append(f"(?P<{group}>{body})" if group else body)
+        tokens = _TOKEN.findall(wording)
+        many = len(tokens) > 1       # a lone plural word ("Payments") is not read in the singular
+        pats = [_token_pattern(t, many) for t in tokens]
+        rest = "".join(_BETWEEN + p for p in pats[1:]) + _WORDING_END + (f"(?P<{group}>)" if group else "")
+        by_head.setdefault(pats[0], []).append(rest)
+        first_chars.setdefault(pats[0], _first_chars(wording))
+    by_first: dict[str, list[str]] = {}
+    for head, rests in by_head.items():
+        by_first.setdefault(first_chars[head], []).append(f"{head}(?:{'|'.join(rests)})")
     return r"(?<![A-Za-z0-9])(?:" + "|".join(
         f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()) + ")"
 
@@ -683,10 +716,13 @@ def _read_line(i: int, t: str, cells: tuple[Cell, ...], labels: list[tuple[int, 
                         fills = bool(cells) and cells[ci][0] == start and cells[ci][1] <= lend + 1
                         if fills:       # a column header: its value is below it
                             pending.append(_Pending(name, label, ci, _x_span(cells, start, lend)))
-                        elif not cells or cells[ci][0] == start:     # not a word inside a sentence
+                        elif (not cells or cells[ci][0] == start) and _unreadable_value(label, body):
                             found.misses.append(_new_hit(name, None, body, i, vstart, end, label))
                     continue
                 value, vs, ve = got2
+                if cells and not _near(t, cells[ci][0], start, lend, vs):
+                    end = start
+                    continue        # a sentence that mentions a label's words and an amount
                 if name in _CURRENT_ONLY and _QUALIFIED_AFTER.search(t, lend, vs):
                     # "Amount Due from Previous Bill  412.00": a figure of an earlier bill
                     q = _qualified(name)
@@ -702,6 +738,21 @@ def _read_line(i: int, t: str, cells: tuple[Cell, ...], labels: list[tuple[int, 
     if new and pending and len({p.cell for p in pending}) < len(pending):
         return []           # values on the line and several labels in one cell: no row below to pair
     return sorted(pending, key=lambda p: p.x[0])
+
+
+def _unreadable_value(label: str, body: str) -> bool:
+    """Whether the text after a label is its value, unreadable ("Payments Received: ******", an OCR
+    "$4l2.O0"), rather than a sentence that starts with the label's words ("Fees may apply ...")."""
+    return label.endswith(":") or len(body.split()) <= 2 or any(ch.isdigit() for ch in body)
+
+
+def _near(t: str, cell_start: int, start: int, lend: int, vstart: int) -> bool:
+    """Whether a label and the amount ending its row part, with words between, make a summary line
+    ("Payments Received Since Last Bill  (143.00)", "Late Fee for March  25.00"), not a sentence
+    ("Your new monthly premium starting in January will be $495.00"): at most two words before the
+    label in its cell, at most five around it in all."""
+    before = len(t[cell_start:start].split())
+    return before <= 2 and before + len(t[lend:vstart].split()) <= 5
 
 
 def _last_value(body: str, vstart: int, parse: Parser, vtype: str, vocab: Vocabulary,
