@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from recon.checks import CheckContext, run_checks
+from recon.checks.bills import bill_status
 from recon.config import Config
 from recon.detect import discover, identify
 from recon.errors import InputError
@@ -19,6 +20,7 @@ from recon.memory import release_free_memory
 from recon.model import (
     BankRecord,
     Bill,
+    BillStatus,
     CheckEntry,
     ImportResult,
     InputResult,
@@ -34,10 +36,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RunResult:
+    """A run's Report (what the writers read) and the matcher's working state (for the jobs)."""
+
     report: Report
     match: MatchResult
-    # Indexes the reports build once over this result (recon.report.csv_out._lookup).
-    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def display_path(p: Path) -> str:
@@ -171,7 +173,10 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
     # A credit paired with a debit is a return, whatever its wording.
     returned_credit = {c.id for _, c in m.returns}
     txs = [replace(t, role="return") if t.id in returned_credit else t for t in txs]
+    statuses = tuple(BillStatus(s.id, s.charge, s.paid_on_time, s.paid_late, bill_status(s, as_of))
+                     for s in sorted(m.states.values(), key=lambda s: s.id))
     report = Report(as_of=as_of, inputs=tuple(i for i, _ in read), transactions=tuple(txs),
                     bills=tuple(refs), matches=tuple(m.allocations), findings=tuple(findings),
-                    balances=tuple(balances), notes=tuple(notes))
+                    balances=tuple(balances), notes=tuple(notes), statuses=statuses,
+                    refunds=tuple(sorted((d, c.id) for d, c in m.refunds.items())))
     return RunResult(report=report, match=m)

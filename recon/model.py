@@ -207,9 +207,25 @@ class BillRef:
     bill: Bill
 
 
+@dataclass(frozen=True, slots=True)
+class BillStatus:
+    """A bill's standing after the match: the month's charge, what paid it by the due date and
+    after, and its status (paid | late | partial | unpaid | open | credit | unknown)."""
+
+    bill_id: str
+    charge: Decimal
+    paid_on_time: Decimal
+    paid_late: Decimal
+    status: str
+
+    @property
+    def paid(self) -> Decimal:
+        return self.paid_on_time + self.paid_late
+
+
 @dataclass(frozen=True)
 class Report:
-    """The whole result of a run."""
+    """The whole result of a run: everything the report writers read."""
 
     as_of: date
     inputs: tuple[InputResult, ...]
@@ -219,6 +235,16 @@ class Report:
     findings: tuple[Finding, ...]
     balances: tuple[StatementBalance, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    statuses: tuple[BillStatus, ...] = ()        # one per bill, in bill id order
+    refunds: tuple[tuple[str, str], ...] = ()    # (duplicate debit id, the Connector's refund id)
+    # Indexes the writers build once over this report (recon.report.csv_out._lookup).
+    cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def status_of(self, bill_id: str) -> BillStatus:
+        index = self.cache.get(BillStatus)
+        if index is None:
+            index = self.cache[BillStatus] = {s.bill_id: s for s in self.statuses}
+        return index[bill_id]
 
 
 def fast_constructor(cls: type) -> Callable[..., object]:

@@ -71,8 +71,8 @@ def run(
         raise typer.Exit(2) from None
     finally:
         clear_progress(progress)
-    path, *_, html = write_outputs(result, out)
-    sys.stdout.write(render(result.report, result.match, verbose=verbose, quiet=quiet))
+    path, *_, html = write_outputs(result.report, out)
+    sys.stdout.write(render(result.report, verbose=verbose, quiet=quiet))
     sys.stdout.write(f"\nReport written to {path}; also findings.csv, ledger.csv, matches.csv and "
                      f"{html.name} in {out}\n")
 

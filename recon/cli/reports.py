@@ -154,12 +154,12 @@ def proof(
         raise _fail(f"configuration error: {exc}") from None
     acc = cfg.account(account.strip())
     try:
-        packet = select(result, account.strip(), calls, start, end, owner=acc.owner if acc else None)
+        packet = select(result.report, account.strip(), calls, start, end, owner=acc.owner if acc else None)
     except UnknownAccount as exc:
         raise _fail(str(exc)) from None
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    path = write_proof(result, packet, out)
+    path = write_proof(result.report, packet, out)
     sys.stdout.write(f"Proof packet for billing account {packet.account} ({packet.period[0]} to "
                      f"{packet.period[1]}): {len(packet.rows)} bill(s), {len(packet.findings)} "
                      f"discrepancy(ies), {len(packet.disputed)} disputed, {len(packet.calls)} call(s).\n"

@@ -558,8 +558,8 @@ def _run_locked(data_dir: Path, cfg_path: Path, inbox: Path, reports: Path, as_o
     def write(folder: Path) -> None:
         from recon.report import write_outputs
 
-        write_outputs(result, folder)
-        write_atomic(folder / "summary.txt", render(report, result.match))
+        write_outputs(report, folder)
+        write_atomic(folder / "summary.txt", render(report))
         write_atomic(folder / "changes.txt", text)
         write_atomic(folder / "changes.json", changes_json(as_of, changes, exit_code))
         write_atomic(folder / "autopay.csv", to_csv(rows))

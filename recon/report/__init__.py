@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from recon.api import RunResult
+    from recon.model import Report
 
 
-def write_outputs(result: RunResult, outdir: Path) -> list[Path]:
+def write_outputs(report: Report, outdir: Path) -> list[Path]:
     """Write report.json, findings.csv, ledger.csv, matches.csv and report.html into ``outdir``."""
     from recon.report import csv_out, html, json_report
 
-    return [json_report.write_report(result.report, outdir), *csv_out.write_outputs(result, outdir),
-            html.write_html(result, outdir)]
+    return [json_report.write_report(report, outdir), *csv_out.write_outputs(report, outdir),
+            html.write_html(report, outdir)]

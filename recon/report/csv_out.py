@@ -1,6 +1,6 @@
-"""RunResult -> findings.csv, ledger.csv, matches.csv (and the ledger view html.py and proof.py share).
+"""Report -> findings.csv, ledger.csv, matches.csv (and the ledger view html.py and proof.py share).
 
-Input: a ``RunResult`` (report + match state) and an output folder.
+Input: a ``Report`` (recon.model) and an output folder.
 Output: three CSV files written atomically, byte-identical for the same inputs:
 
 - findings.csv: one row per finding, with its evidence (bank file + line or FITID, bill file + page);
@@ -21,10 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from recon.api import RunResult
-from recon.checks.bills import bill_status
-from recon.match.allocate import BillState
-from recon.model import Bill, BillRef, Finding, Source, Transaction
+from recon.model import Bill, BillRef, BillStatus, Finding, Report, Source, Transaction
 from recon.money import dollars, format_money
 from recon.report.json_report import mask_account, sort_findings, write_atomic
 
@@ -116,8 +113,7 @@ class LedgerRow:
     """One bill with what was paid toward it."""
 
     ref: BillRef
-    state: BillState
-    status: str
+    state: BillStatus
     payments: tuple[PaymentLine, ...]
 
     @property
@@ -125,13 +121,17 @@ class LedgerRow:
         return self.ref.bill
 
     @property
+    def status(self) -> str:
+        return self.state.status
+
+    @property
     def paid(self) -> Decimal:
-        return self.state.paid_on_time + self.state.paid_late
+        return self.state.paid
 
 
-def ledger(result: RunResult) -> dict[str, list[LedgerRow]]:
+def ledger(report: Report) -> dict[str, list[LedgerRow]]:
     """Billing account -> its bills by coverage month, each with its allocated payments."""
-    r = result.report
+    r = report
     txns = {t.id: t for t in r.transactions}
     by_bill: dict[str, list[PaymentLine]] = defaultdict(list)
     for a in r.matches:
@@ -140,49 +140,49 @@ def ledger(result: RunResult) -> dict[str, list[LedgerRow]]:
             by_bill[a.bill_id].append(PaymentLine(t, a.amount, a.confidence, a.reason))
     out: dict[str, list[LedgerRow]] = defaultdict(list)
     for ref in sorted(r.bills, key=lambda x: (x.bill.billing_account, x.bill.coverage_month, x.id)):
-        s = result.match.states[ref.id]
+        s = report.status_of(ref.id)
         pays = tuple(sorted(by_bill.get(ref.id, ()), key=lambda p: (p.counts_on, p.transaction.date,
                                                                      p.transaction.id)))
-        out[ref.bill.billing_account].append(LedgerRow(ref, s, bill_status(s, r.as_of), pays))
+        out[ref.bill.billing_account].append(LedgerRow(ref, s, pays))
     return dict(sorted(out.items()))
 
 
 class _Lookup:
-    """What the reports look findings' facts up in, built once per RunResult: rebuilding the
+    """What the reports look findings' facts up in, built once per Report: rebuilding the
     transaction index per finding made 45,000 findings take longer than 10 minutes."""
 
-    def __init__(self, result: RunResult) -> None:
-        r = result.report
+    def __init__(self, report: Report) -> None:
+        r = report
         self.txns = {t.id: t for t in r.transactions}
         self.bills = {ref.id: ref.bill for ref in r.bills}
         self.by_account: dict[str | None, list[Finding]] | None = None
 
 
-def _lookup(result: RunResult) -> _Lookup:
-    lk = result.cache.get(_Lookup)
+def _lookup(report: Report) -> _Lookup:
+    lk = report.cache.get(_Lookup)
     if lk is None:
-        lk = result.cache[_Lookup] = _Lookup(result)
+        lk = report.cache[_Lookup] = _Lookup(report)
     return lk
 
 
-def finding_account(result: RunResult, f: Finding) -> str | None:
+def finding_account(report: Report, f: Finding) -> str | None:
     """The billing account a finding is about (the checks set it whenever one is known)."""
     return f.billing_account
 
 
-def findings_for(result: RunResult, account: str | None) -> list[Finding]:
+def findings_for(report: Report, account: str | None) -> list[Finding]:
     """Findings about ``account`` (see finding_account; None: about no known account), report order."""
-    lk = _lookup(result)
+    lk = _lookup(report)
     if lk.by_account is None:
         lk.by_account = defaultdict(list)
-        for f in sort_findings(result.report.findings):
-            lk.by_account[finding_account(result, f)].append(f)
+        for f in sort_findings(report.findings):
+            lk.by_account[finding_account(report, f)].append(f)
     return list(lk.by_account.get(account, ()))
 
 
-def finding_evidence(result: RunResult, f: Finding) -> list[str]:
+def finding_evidence(report: Report, f: Finding) -> list[str]:
     """Where a finding's facts come from, one line per transaction and bill it names."""
-    lk = _lookup(result)
+    lk = _lookup(report)
     txns, bills = lk.txns, lk.bills
     out = []
     for tid in f.transaction_ids:
@@ -234,13 +234,13 @@ def _m(v: Decimal | None) -> str:
     return "" if v is None else format_money(v)
 
 
-def findings_csv(result: RunResult) -> str:
+def findings_csv(report: Report) -> str:
     header = ["severity", "type", "billing_account", "coverage_month", "amount", "message", "evidence",
               "transaction_ids", "bill_ids", "accepted"]
     rows = [[f.severity, f.type, f.billing_account, f.coverage_month, _m(f.amount), f.message,
-             " | ".join(finding_evidence(result, f)), " ".join(f.transaction_ids), " ".join(f.bill_ids),
+             " | ".join(finding_evidence(report, f)), " ".join(f.transaction_ids), " ".join(f.bill_ids),
              f.accepted]
-            for f in sort_findings(result.report.findings)]
+            for f in sort_findings(report.findings)]
     return _csv(header, rows)
 
 
@@ -256,12 +256,12 @@ def _payment_cell(p: PaymentLine) -> str:
     return " ".join(parts) + f" [{p.where}]"
 
 
-def ledger_csv(result: RunResult) -> str:
+def ledger_csv(report: Report) -> str:
     header = ["billing_account", "plan", "coverage_month", "bill_id", "bill_date", "due_date", "amount_due",
               "billed", "paid", "paid_on_time", "paid_late", "status", "payment_count", "payments",
               "bill_source"]
     rows = []
-    for account, lines in ledger(result).items():
+    for account, lines in ledger(report).items():
         for row in lines:
             b, s = row.bill, row.state
             rows.append([account, b.plan, b.coverage_month, row.ref.id, b.bill_date.isoformat(),
@@ -271,11 +271,11 @@ def ledger_csv(result: RunResult) -> str:
     return _csv(header, rows)
 
 
-def matches_csv(result: RunResult) -> str:
+def matches_csv(report: Report) -> str:
     header = ["transaction_id", "bill_id", "billing_account", "coverage_month", "amount",
               "transaction_date", "transaction_amount", "date_written", "method", "reference",
               "bank_account", "confidence", "reason", "override", "sources"]
-    r = result.report
+    r = report
     txns = {t.id: t for t in r.transactions}
     bills = {ref.id: ref.bill for ref in r.bills}
     rows = []
@@ -292,11 +292,11 @@ def matches_csv(result: RunResult) -> str:
     return _csv(header, rows)
 
 
-def write_outputs(result: RunResult, outdir: Path) -> list[Path]:
+def write_outputs(report: Report, outdir: Path) -> list[Path]:
     """Write findings.csv, ledger.csv and matches.csv into ``outdir``; return their paths."""
     written = []
-    for name, text in (("findings.csv", findings_csv(result)), ("ledger.csv", ledger_csv(result)),
-                       ("matches.csv", matches_csv(result))):
+    for name, text in (("findings.csv", findings_csv(report)), ("ledger.csv", ledger_csv(report)),
+                       ("matches.csv", matches_csv(report))):
         path = outdir / name
         write_atomic(path, text)
         written.append(path)

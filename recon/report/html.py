@@ -1,6 +1,6 @@
-"""RunResult -> report.html: one self-contained page a person can read, print or email.
+"""Report -> report.html: one self-contained page a person can read, print or email.
 
-Input: a ``RunResult`` (report + match state) and an output folder.
+Input: a ``Report`` (recon.model) and an output folder.
 Output: OUTDIR/report.html, written atomically, byte-identical for the same inputs.
 
 The page holds, per billing account, a month-by-month ledger (coverage month, bill date, due date,
@@ -18,8 +18,7 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from recon.api import RunResult
-from recon.model import Finding
+from recon.model import Finding, Report
 from recon.money import dollars
 from recon.report.csv_out import LedgerRow, PaymentLine, bill_where, finding_evidence, findings_for, ledger
 from recon.report.json_report import write_atomic
@@ -220,13 +219,13 @@ def chart_svg(rows: list[LedgerRow]) -> str:
     return "".join(parts)
 
 
-def _finding_article(result: RunResult, f: Finding) -> str:
+def _finding_article(report: Report, f: Finding) -> str:
     head = [f'<span class="badge">{_e(f.severity)}</span> {_e(f.type.replace("_", " "))}']
     if f.coverage_month:
         head.append(_e(f.coverage_month))
     if f.amount is not None and f.amount != ZERO:
         head.append(_e(dollars(f.amount)))
-    ev = finding_evidence(result, f)
+    ev = finding_evidence(report, f)
     evidence = ("<ul class=\"evidence\">" + "".join(f"<li>{_e(e)}</li>" for e in ev) + "</ul>") if ev else ""
     accepted = f'<p class="accepted">Accepted: {_e(f.accepted)}</p>' if f.accepted else ""
     return (f'<article class="finding sev-{_e(f.severity)}" data-type="{_e(f.type)}" '
@@ -235,17 +234,17 @@ def _finding_article(result: RunResult, f: Finding) -> str:
             f'<h4>{" · ".join(head)}</h4><p>{_e(f.message)}</p>{accepted}{evidence}</article>')
 
 
-def _findings_block(result: RunResult, findings: list[Finding]) -> str:
+def _findings_block(report: Report, findings: list[Finding]) -> str:
     if not findings:
         return '<h3>Findings</h3><p class="meta">No findings for this account.</p>'
     return (f'<h3>Findings ({len(findings)})</h3>'
-            + "".join(_finding_article(result, f) for f in findings))
+            + "".join(_finding_article(report, f) for f in findings))
 
 
-def render_html(result: RunResult) -> str:
+def render_html(report: Report) -> str:
     """The whole page as text (deterministic)."""
-    r = result.report
-    books = ledger(result)
+    r = report
+    books = ledger(report)
     ok = [i for i in r.inputs if i.status == "ok"]
     rejected = [i for i in r.inputs if i.status == "rejected"]
     accounts = sorted(set(books) | {f.billing_account for f in r.findings if f.billing_account})
@@ -265,7 +264,7 @@ def render_html(result: RunResult) -> str:
         plan = next((x.bill.plan for x in rows if x.bill.plan), "") or ""
         billed = sum((x.state.charge for x in rows), ZERO)
         paid = sum((x.paid for x in rows), ZERO)
-        fs = findings_for(result, a)
+        fs = findings_for(report, a)
         high = sum(1 for f in fs if f.severity == "high")
         months = f"{rows[0].bill.coverage_month} to {rows[-1].bill.coverage_month}" if rows else "-"
         out.append(f'<tr><td><a href="#account-{_e(a)}">{_e(a)}</a></td><td>{_e(plan)}</td><td>{_e(months)}</td>'
@@ -288,13 +287,13 @@ def render_html(result: RunResult) -> str:
             out.append(_ledger_table(rows))
         else:
             out.append('<p class="meta">No bill was read for this account.</p>')
-        out.append(_findings_block(result, findings_for(result, a)))
+        out.append(_findings_block(report, findings_for(report, a)))
         out.append("</section>")
-    general = findings_for(result, None)
+    general = findings_for(report, None)
     if general:
         out.append('<section class="account" id="account-none" data-account="">'
                    "<h2>Findings not tied to a billing account</h2>")
-        out.append("".join(_finding_article(result, f) for f in general))
+        out.append("".join(_finding_article(report, f) for f in general))
         out.append("</section>")
     out.append('<section class="inputs"><h3>Files read</h3><table class="inputs"><thead><tr><th>File</th>'
                '<th>Kind</th><th>Status</th><th class="money">Records</th><th>Error</th></tr></thead><tbody>')
@@ -307,8 +306,8 @@ def render_html(result: RunResult) -> str:
     return "\n".join(out)
 
 
-def write_html(result: RunResult, outdir: Path) -> Path:
+def write_html(report: Report, outdir: Path) -> Path:
     """Write OUTDIR/report.html and return its path."""
     path = outdir / "report.html"
-    write_atomic(path, render_html(result))
+    write_atomic(path, render_html(report))
     return path

@@ -1,7 +1,7 @@
-"""RunResult + one billing account + the call log -> proof.pdf, the packet a member sends or reads
+"""Report + one billing account + the call log -> proof.pdf, the packet a member sends or reads
 from on the phone to a Connector billing supervisor.
 
-Input: a ``RunResult``, a billing account number, an optional coverage-month range, the calls
+Input: a ``Report``, a billing account number, an optional coverage-month range, the calls
 (recon.jobs.calls) and, optionally, the account holder's name.
 Output: PDF bytes (``build_proof``) or OUTDIR/proof.pdf written atomically (``write_proof``).
 
@@ -26,9 +26,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from recon.api import RunResult
 from recon.jobs.calls import WHEN_FORMAT, Call
-from recon.model import Finding, Transaction
+from recon.model import Finding, Report, Transaction
 from recon.money import dollars
 from recon.report.csv_out import (
     LedgerRow,
@@ -129,25 +128,25 @@ class UnknownAccount(ValueError):
         super().__init__(f"billing account {account} is not on any bill read; accounts found: {found}")
 
 
-def accounts_in(result: RunResult) -> list[str]:
-    return sorted({ref.bill.billing_account for ref in result.report.bills})
+def accounts_in(report: Report) -> list[str]:
+    return sorted({ref.bill.billing_account for ref in report.bills})
 
 
-def _in_period(f: Finding, result: RunResult, start: str, end: str) -> bool:
+def _in_period(f: Finding, report: Report, start: str, end: str) -> bool:
     if f.coverage_month:
         return start <= f.coverage_month <= end
-    txns = {t.id: t for t in result.report.transactions}
+    txns = {t.id: t for t in report.transactions}
     months = [_month_after(txns[t].date) for t in f.transaction_ids if t in txns]
     return not months or any(start <= m <= end for m in months)
 
 
-def _disputable(result: RunResult, f: Finding) -> bool:
+def _disputable(report: Report, f: Finding) -> bool:
     """A finding the member asks the Connector to correct (see DISPUTE_REQUESTS)."""
     if f.type not in DISPUTE_REQUESTS or f.severity == "low" or f.accepted:
         return False
     if f.type == "duplicate_draw":
-        dups = {t.id for t, _, _ in result.match.duplicates} & set(f.transaction_ids)
-        if dups and all(d in result.match.refunds for d in dups):
+        refunded = {d for d, _ in report.refunds}
+        if any(t in refunded for t in f.transaction_ids):
             return False                 # already refunded: listed as a discrepancy, not disputed
     # An AutoPay draw below the amount due took nothing wrongly: not disputed.
     return not (f.type == "autopay_amount_mismatch" and f.amount is not None and f.amount < 0)
@@ -167,15 +166,15 @@ def _group(findings: tuple[Finding, ...]) -> tuple[tuple[Finding, ...], ...]:
     return tuple(tuple(g) for g in groups)
 
 
-def select(result: RunResult, account: str, calls: list[Call], month_from: str | None = None,
+def select(report: Report, account: str, calls: list[Call], month_from: str | None = None,
            month_to: str | None = None, owner: str | None = None) -> Packet:
     """Pick the account's bills in [month_from, month_to], its findings and calls.
 
     Raises UnknownAccount when no bill names ``account``; ValueError when the range holds no bill.
     """
-    books = ledger(result)
+    books = ledger(report)
     if account not in books:
-        raise UnknownAccount(account, accounts_in(result))
+        raise UnknownAccount(account, accounts_in(report))
     all_rows = books[account]
     first, last = all_rows[0].bill.coverage_month, all_rows[-1].bill.coverage_month
     start, end = month_from or first, month_to or last
@@ -184,16 +183,16 @@ def select(result: RunResult, account: str, calls: list[Call], month_from: str |
         raise ValueError(f"no bill for account {account} covers {start} to {end}; "
                          f"its bills cover {first} to {last}")
     # Without a range, everything about the account (a draw after the plan ended has no bill).
-    findings = tuple(f for f in findings_for(result, account)
-                     if (month_from is None and month_to is None) or _in_period(f, result, start, end))
-    disputed = _group(tuple(f for f in findings if _disputable(result, f)))
+    findings = tuple(f for f in findings_for(report, account)
+                     if (month_from is None and month_to is None) or _in_period(f, report, start, end))
+    disputed = _group(tuple(f for f in findings if _disputable(report, f)))
     b0 = rows[0].bill
-    txns = {t.id: t for t in result.report.transactions}
+    txns = {t.id: t for t in report.transactions}
     banks = sorted({m for r in rows for p in r.payments if (m := p.bank_account)}
                    | {m for f in findings for t in f.transaction_ids if t in txns
                       if (m := mask_account(txns[t].account))})
     return Packet(
-        account=account, as_of=result.report.as_of.isoformat(),
+        account=account, as_of=report.as_of.isoformat(),
         owner=owner or next((r.bill.subscriber_name for r in rows if r.bill.subscriber_name), None),
         plan=next((r.bill.plan for r in rows if r.bill.plan), None),
         plan_name=next((r.bill.plan_name for r in rows if r.bill.plan_name), None),
@@ -235,10 +234,10 @@ def _tx_line(t: Transaction, amount: Decimal | None = None) -> list[str]:
     return [when, amt, payment_method(t), ref or "-", mask_account(t.account) or "-", transaction_where(t)]
 
 
-def _extra_for_month(result: RunResult, row: LedgerRow, findings: tuple[Finding, ...]
+def _extra_for_month(report: Report, row: LedgerRow, findings: tuple[Finding, ...]
                      ) -> list[tuple[Transaction, str]]:
     """Debits and credits a finding ties to this month that pay nothing on it (returns, duplicates)."""
-    txns = {t.id: t for t in result.report.transactions}
+    txns = {t.id: t for t in report.transactions}
     paid = {p.transaction.id for p in row.payments}
     out: dict[str, tuple[Transaction, str]] = {}
     for n, f in enumerate(findings, 1):
@@ -248,9 +247,9 @@ def _extra_for_month(result: RunResult, row: LedgerRow, findings: tuple[Finding,
             if tid in txns and tid not in paid:
                 t, notes = out.get(tid, (txns[tid], ""))
                 out[tid] = (t, f"{notes}, {n}" if notes else f"see discrepancy {n}")
-    for dup_id, refund in result.match.refunds.items():
-        if dup_id in out and refund.id not in out and refund.id not in paid:
-            out[refund.id] = (refund, "refund of the duplicate draw")
+    for dup_id, refund_id in report.refunds:
+        if dup_id in out and refund_id not in out and refund_id not in paid and refund_id in txns:
+            out[refund_id] = (txns[refund_id], "refund of the duplicate draw")
     return sorted(out.values(), key=lambda x: (x[0].date, x[0].id))
 
 
@@ -258,9 +257,9 @@ def item_amount(group: tuple[Finding, ...]) -> Decimal:
     return max((abs(f.amount) for f in group if f.amount is not None), default=ZERO)
 
 
-def _letter_item(result: RunResult, group: tuple[Finding, ...]) -> str:
+def _letter_item(report: Report, group: tuple[Finding, ...]) -> str:
     """One disputed item: what, which month, how much, the facts with trace numbers, what to do."""
-    txns = {t.id: t for t in result.report.transactions}
+    txns = {t.id: t for t in report.transactions}
     first = group[0]
     head = " / ".join(dict.fromkeys(type_label(f.type) for f in group))
     if first.coverage_month:
@@ -333,7 +332,7 @@ class _Doc:
         self.pdf.ln(2)
 
 
-def build_proof(result: RunResult, packet: Packet) -> bytes:
+def build_proof(report: Report, packet: Packet) -> bytes:
     """Lay the packet out as a PDF (US Letter, core fonts) and return its bytes."""
     pdf = _pdf_class()(orientation="P", unit="mm", format="Letter")
     as_of = datetime.strptime(packet.as_of, "%Y-%m-%d").replace(tzinfo=UTC)
@@ -350,11 +349,11 @@ def build_proof(result: RunResult, packet: Packet) -> bytes:
     pdf.add_page()
     doc.h1(title)
     _cover(doc, packet)
-    _months(doc, result, packet)
-    _discrepancies(doc, result, packet)
+    _months(doc, report, packet)
+    _discrepancies(doc, report, packet)
     _calls(doc, packet)
     pdf.add_page()
-    _letter(pdf, result, packet, doc.para)
+    _letter(pdf, report, packet, doc.para)
     return bytes(pdf.output())
 
 
@@ -386,7 +385,7 @@ def _cover(doc: _Doc, packet: Packet) -> None:
          "'amount due' is what the bill asked (it includes earlier balances).", size=8.5)
 
 
-def _months(doc: _Doc, result: RunResult, packet: Packet) -> None:
+def _months(doc: _Doc, report: Report, packet: Packet) -> None:
     """Bills and payments, month by month."""
     doc.h2("Bills and payments, month by month")
     for row in packet.rows:
@@ -407,14 +406,14 @@ def _months(doc: _Doc, result: RunResult, packet: Packet) -> None:
         else:
             doc.para("No payment toward this bill in the bank exports.", size=8.5, style="I")
             doc.pdf.ln(2)
-        extra = _extra_for_month(result, row, packet.findings)
+        extra = _extra_for_month(report, row, packet.findings)
         if extra:
             doc.para("Other Connector transactions about this month (they pay nothing on this bill):",
                  size=8.5, style="I")
             doc.table(cols, [[*(x := _tx_line(t))[:2], f"{x[2]} ({why})", *x[3:]] for t, why in extra], widths)
 
 
-def _discrepancies(doc: _Doc, result: RunResult, packet: Packet) -> None:
+def _discrepancies(doc: _Doc, report: Report, packet: Packet) -> None:
     """Every finding with its evidence."""
     doc.h2(f"Discrepancies ({len(packet.findings)})")
     if not packet.findings:
@@ -431,7 +430,7 @@ def _discrepancies(doc: _Doc, result: RunResult, packet: Packet) -> None:
         doc.para(f.message, size=9)
         if f.accepted:
             doc.para(f"Accepted: {f.accepted}", size=8.5, style="I")
-        for e in finding_evidence(result, f):
+        for e in finding_evidence(report, f):
             doc.para(f"    Evidence: {e}", size=8)
         doc.pdf.ln(2)
 
@@ -459,7 +458,7 @@ def _calls(doc: _Doc, packet: Packet) -> None:
         doc.pdf.ln(1.5)
 
 
-def _letter(pdf, result: RunResult, packet: Packet, para) -> None:
+def _letter(pdf, report: Report, packet: Packet, para) -> None:
     W = pdf.epw
     para(packet.owner or "______________________", size=10.5, h=5.2)
     para("______________________\n______________________", size=10.5, h=5.2)
@@ -491,7 +490,7 @@ def _letter(pdf, result: RunResult, packet: Packet, para) -> None:
             pdf.set_font("Helvetica", size=10)
             pdf.set_x(pdf.l_margin)
             pdf.cell(7, 5, f"{n}.")
-            pdf.multi_cell(W - 7, 5, latin1(_letter_item(result, f)), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(W - 7, 5, latin1(_letter_item(report, f)), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.5)
         total = sum((item_amount(g) for g in packet.disputed), ZERO)
         pdf.ln(1)
@@ -514,9 +513,9 @@ def _letter(pdf, result: RunResult, packet: Packet, para) -> None:
     para("Enclosed: payment record for this account (the preceding pages).", size=9, style="I")
 
 
-def write_proof(result: RunResult, packet: Packet, outdir: Path, name: str = "proof.pdf") -> Path:
+def write_proof(report: Report, packet: Packet, outdir: Path, name: str = "proof.pdf") -> Path:
     """Write OUTDIR/proof.pdf atomically (a killed run leaves the old file or the new one, whole)."""
-    data = build_proof(result, packet)
+    data = build_proof(report, packet)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / name
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=outdir)

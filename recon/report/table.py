@@ -6,25 +6,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from recon.checks.bills import bill_status
-from recon.match.allocate import MatchResult
 from recon.model import Report
 from recon.money import dollars
 from recon.report.json_report import sort_findings
 
 
-def summary_rows(report: Report, match: MatchResult) -> list[tuple[str, str, str, str, str, str]]:
+def summary_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
     """(account, coverage month, amount due, billed, paid, status) for every bill."""
     rows = []
     for ref in sorted(report.bills, key=lambda r: (r.bill.billing_account, r.bill.coverage_month, r.id)):
-        s = match.states[ref.id]
-        paid = s.paid_on_time + s.paid_late
+        s = report.status_of(ref.id)
         rows.append((ref.bill.billing_account, ref.bill.coverage_month, dollars(ref.bill.amount_due),
-                     dollars(s.charge), dollars(paid), bill_status(s, report.as_of)))
+                     dollars(s.charge), dollars(s.paid), s.status))
     return rows
 
 
-def render(report: Report, match: MatchResult, verbose: bool = False, quiet: bool = False) -> str:
+def render(report: Report, verbose: bool = False, quiet: bool = False) -> str:
     out: list[str] = []
     rejected = [i for i in report.inputs if i.status == "rejected"]
     ok = [i for i in report.inputs if i.status == "ok"]
@@ -35,7 +32,7 @@ def render(report: Report, match: MatchResult, verbose: bool = False, quiet: boo
         out.append("")
         current = None
         header = f"  {'month':<8} {'amount due':>11} {'billed':>10} {'paid':>10}  status"
-        for acct, month, due, billed, paid, status in summary_rows(report, match):
+        for acct, month, due, billed, paid, status in summary_rows(report):
             if acct != current:
                 if current is not None:
                     out.append("")

@@ -24,5 +24,5 @@ def html_dir(sample_result, tmp_path_factory) -> Path:
     from recon.report.html import write_html
 
     out = tmp_path_factory.mktemp("html")
-    write_html(sample_result, out)
+    write_html(sample_result.report, out)
     return out

@@ -17,21 +17,21 @@ def _rows(path):
 
 
 def test_writes_three_csvs(sample_result, tmp_path):
-    paths = write_outputs(sample_result, tmp_path)
+    paths = write_outputs(sample_result.report, tmp_path)
     assert [p.name for p in paths] == ["findings.csv", "ledger.csv", "matches.csv"]
     assert all(p.exists() for p in paths)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary files left behind"
 
 
 def test_csvs_are_byte_identical_across_runs(sample_result, tmp_path):
-    a = write_outputs(sample_result, tmp_path / "a")
-    b = write_outputs(sample_result, tmp_path / "b")
+    a = write_outputs(sample_result.report, tmp_path / "a")
+    b = write_outputs(sample_result.report, tmp_path / "b")
     for x, y in zip(a, b):
         assert x.read_bytes() == y.read_bytes(), x.name
 
 
 def test_ledger_has_a_row_per_bill_with_its_payments(sample_result, tmp_path):
-    write_outputs(sample_result, tmp_path)
+    write_outputs(sample_result.report, tmp_path)
     rows = _rows(tmp_path / "ledger.csv")
     r = sample_result.report
     assert [row["bill_id"] for row in rows] == sorted(
@@ -57,7 +57,7 @@ def test_ledger_has_a_row_per_bill_with_its_payments(sample_result, tmp_path):
 
 
 def test_matches_one_row_per_allocation(sample_result, tmp_path):
-    write_outputs(sample_result, tmp_path)
+    write_outputs(sample_result.report, tmp_path)
     rows = _rows(tmp_path / "matches.csv")
     assert len(rows) == len(sample_result.report.matches)
     for row in rows:
@@ -71,7 +71,7 @@ def test_matches_one_row_per_allocation(sample_result, tmp_path):
 
 
 def test_findings_with_evidence(sample_result, tmp_path):
-    write_outputs(sample_result, tmp_path)
+    write_outputs(sample_result.report, tmp_path)
     rows = _rows(tmp_path / "findings.csv")
     assert len(rows) == len(sample_result.report.findings)
     assert {row["type"] for row in rows} >= {"balance_discrepancy", "duplicate_draw", "unpaid_bill",
@@ -89,7 +89,7 @@ def test_findings_with_evidence(sample_result, tmp_path):
 
 
 def test_bank_account_masked_billing_accounts_in_full(sample_result, tmp_path):
-    for p in write_outputs(sample_result, tmp_path):
+    for p in write_outputs(sample_result.report, tmp_path):
         text = p.read_text(encoding="utf-8")
         assert FULL_BANK_ACCOUNT not in text and FULL_BANK_ACCOUNT.lstrip("0") not in text, p.name
         if p.name != "findings.csv":

@@ -68,11 +68,11 @@ def check_structure(dom: Dom, result) -> None:
 
 
 def test_structure_of_the_page(sample_result):
-    check_structure(parse(render_html(sample_result)), sample_result)
+    check_structure(parse(render_html(sample_result.report)), sample_result)
 
 
 def test_ledger_shows_payments_and_evidence(sample_result):
-    html = render_html(sample_result)
+    html = render_html(sample_result.report)
     text = " ".join(" ".join(parse(html).text).split())
     # payments: date, amount, method, trace / check number, masked bank account, where in the export
     assert "2026-03-24 · $412.00 · AutoPay · trace 021000021000006 · bank account ****3557" in text
@@ -88,7 +88,7 @@ def test_ledger_shows_payments_and_evidence(sample_result):
 
 
 def test_self_contained_and_masked(sample_result):
-    html = render_html(sample_result)
+    html = render_html(sample_result.report)
     assert not re.search(r"https?://", html, re.IGNORECASE), "no network references"
     for bad in ("<script", "<link", "@import", "url(", "<img", "<iframe", "src="):
         assert bad not in html.lower(), bad
@@ -98,15 +98,15 @@ def test_self_contained_and_masked(sample_result):
 
 
 def test_prints_cleanly(sample_result):
-    html = render_html(sample_result)
+    html = render_html(sample_result.report)
     assert "@media print" in html
     assert re.search(r"section\.account[^{]*\{[^}]*break-before: page", html)
     assert "break-inside: avoid" in html
 
 
 def test_write_html_is_deterministic_and_atomic(sample_result, tmp_path):
-    a = write_html(sample_result, tmp_path / "a")
-    b = write_html(sample_result, tmp_path / "b")
+    a = write_html(sample_result.report, tmp_path / "a")
+    b = write_html(sample_result.report, tmp_path / "b")
     assert a.name == "report.html"
     assert a.read_bytes() == b.read_bytes()
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["report.html"]
@@ -173,11 +173,10 @@ def test_chromium_prints_each_account_on_its_own_pages(html_dir, tmp_path):
 def test_untrusted_text_is_escaped(sample_result):
     from dataclasses import replace
 
-    from recon.api import RunResult
 
     f = replace(sample_result.report.findings[0], message='<script>alert("x")</script> & <b>bold</b>')
     report = replace(sample_result.report, findings=(f, *sample_result.report.findings[1:]))
-    html = render_html(RunResult(report=report, match=sample_result.match))
+    html = render_html(report)
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in html
 
 
@@ -188,7 +187,7 @@ def test_empty_run_still_writes_every_output(tmp_path):
 
     (tmp_path / "in").mkdir()
     result = run([tmp_path / "in"], AS_OF, strict=True)
-    page = write_html(result, tmp_path / "out").read_text(encoding="utf-8")
+    page = write_html(result.report, tmp_path / "out").read_text(encoding="utf-8")
     assert "0 bill(s)" in page and "<svg" not in page
-    for p in write_outputs(result, tmp_path / "out"):
+    for p in write_outputs(result.report, tmp_path / "out"):
         assert p.read_text(encoding="utf-8").count("\n") == 1, "header only"

@@ -90,7 +90,7 @@ def test_discrepancies_with_evidence(health_pdf, sample_result):
     text = " ".join(pdf_pages(health_pdf))
     from recon.report.csv_out import findings_for
 
-    fs = findings_for(sample_result, HEALTH)
+    fs = findings_for(sample_result.report, HEALTH)
     assert len(fs) >= 5
     assert f"Discrepancies ({len(fs)})" in text
     for f in fs:
@@ -227,13 +227,12 @@ def test_bad_call_log_exits_2(tmp_path):
 def test_text_outside_latin1_does_not_break_the_pdf(sample_result, tmp_path):
     from dataclasses import replace
 
-    from recon.api import RunResult
     from recon.jobs.calls import Call, parse_when
     from recon.report.proof import latin1, select, write_proof
 
     fs = tuple(replace(f, message=f.message + " — “quoted” → 5 € ✓") if f.billing_account == HEALTH else f
                for f in sample_result.report.findings)
-    result = RunResult(report=replace(sample_result.report, findings=fs), match=sample_result.match)
+    result = replace(sample_result.report, findings=fs)
     calls = [Call(when=parse_when("2026-09-01 10:00"), rep="Zoë", said="naïve café — ok ✓", account=HEALTH)]
     path = write_proof(result, select(result, HEALTH, calls), tmp_path)
     text = " ".join(pdf_pages(path))
