@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
+import sys
 import textwrap
 from dataclasses import fields
 from datetime import date
@@ -11,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from recon.errors import InputError, ParseError
-from recon.importers.ofx import OfxImporter, _new_record, _new_source
+from recon.importers.ofx import OfxImporter
+from recon.importers.ofx.scan import _MIXED_ROOT, has_mixed_root
+from recon.importers.ofx.transactions import _new_record, _new_source
 from recon.model import BankRecord, ImportResult, Source
 
 HEADER = textwrap.dedent("""\
@@ -539,16 +544,16 @@ def test_fast_constructors_build_equal_records() -> None:
 def test_extract_pauses_the_cyclic_gc_and_restores_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    from recon.importers import ofx
+    from recon.importers.ofx import importer
 
     seen: list[bool] = []
-    real = ofx.parse_ofx_bytes
+    real = importer.parse_ofx_bytes
 
     def spy(data: bytes, display: str) -> ImportResult:
         seen.append(gc.isenabled())
         return real(data, display)
 
-    monkeypatch.setattr(ofx, "parse_ofx_bytes", spy)
+    monkeypatch.setattr(importer, "parse_ofx_bytes", spy)
     assert gc.isenabled()
     read(tmp_path, doc(stmt(trn())))
     assert seen == [False] and gc.isenabled()
@@ -560,3 +565,36 @@ def test_extract_pauses_the_cyclic_gc_and_restores_it(tmp_path: Path, monkeypatc
         assert not gc.isenabled()  # a caller's paused GC stays paused
     finally:
         gc.enable()
+
+
+# -- the mixed-case root test and the benchmark's files ------------------------------------------------
+
+
+def test_has_mixed_root_is_the_regex_search() -> None:
+    alphabet = "<>oOfFxX \n/"
+    for k in range(1, 7):
+        for chars in itertools.product(alphabet, repeat=k):
+            s = "".join(chars)
+            assert has_mixed_root(s) == (_MIXED_ROOT.search(s) is not None), repr(s)
+
+
+@pytest.mark.parametrize("tail, expected", [("<ofx>", True), ("<OFX>", False), ("<oFx \n>", True), ("", False)])
+def test_has_mixed_root_after_many_lower_case_letters(tail: str, expected: bool) -> None:
+    # More candidate letters than the budget: the plain regex scan decides.
+    text = "<OFX>" + "<MEMO>box of food\n" * 100 + tail
+    assert has_mixed_root(text) is expected
+    assert has_mixed_root(tail + "<MEMO>box of food\n" * 100) is expected
+    assert re.search(r"[ofx]", text)
+
+
+@pytest.mark.parametrize("n", [1, 3000])
+def test_bench_files_read_every_transaction(tmp_path: Path, n: int) -> None:
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root / "scripts"))
+    try:
+        import bench_ofx
+    finally:
+        sys.path.remove(str(root / "scripts"))
+    for path in bench_ofx.write_files(tmp_path, n).values():
+        res = OfxImporter().extract(path, path.name)
+        assert len(res.records) == n and len(res.balances) >= 1

@@ -94,5 +94,5 @@ def test_ofx_golden(path: Path, update_golden: bool) -> None:
 @pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.name)
 def test_ofx_golden_with_full_caches(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The per-file value caches full from the start (every value takes the uncached path): same output."""
-    monkeypatch.setattr("recon.importers.ofx._CACHE_MAX", 2)
+    monkeypatch.setattr("recon.importers.ofx.transactions._CACHE_MAX", 2)
     assert_golden(path, update=False)
