@@ -26,6 +26,7 @@ from recon.model import (
     InputResult,
     Report,
     StatementBalance,
+    Transaction,
     gc_paused,
 )
 from recon.normalize.bill_copies import merge_bill_copies
@@ -119,6 +120,21 @@ def _last_date(records: Sequence[BankRecord]) -> date:
     return max(dates) if dates is not None else max(r.date for r in records)
 
 
+def _as_of(txs: list[Transaction], bills: list[Bill], as_of: date
+           ) -> tuple[list[Transaction], list[Bill], list[str]]:
+    """Transactions posted and bills dated on or before ``as_of``, and notes naming the others."""
+    later_txs = [t for t in txs if t.date > as_of]
+    later_bills = [b for b in bills if b.bill_date > as_of]
+    notes = [f"{t.id} ({t.date.isoformat()}, {t.amount}) is after the as-of date {as_of.isoformat()}: "
+             "not considered" for t in later_txs]
+    notes += [f"the bill dated {b.bill_date.isoformat()} for {b.coverage_month} (account {b.billing_account}, "
+              f"{b.source.path}) is after the as-of date {as_of.isoformat()}: not considered"
+              for b in later_bills]
+    if not notes:
+        return txs, bills, []
+    return ([t for t in txs if t.date <= as_of], [b for b in bills if b.bill_date <= as_of], notes)
+
+
 def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, config: Config) -> RunResult:
     """Everything after reading: pure function of the imported data."""
     with gc_paused():   # millions of acyclic objects at organisation scale: see gc_paused
@@ -148,6 +164,9 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
         release_free_memory()
     txs = [t for t in norm.transactions if t.id not in not_connector]
     notes = list(norm.notes)
+    # What the bank posted or the Connector billed after the as-of date did not exist on that day.
+    txs, bills, later = _as_of(txs, bills, as_of)
+    notes.extend(later)
     for o in config.overrides:
         if o.kind == "not_connector":
             seen = any(t.id == o.transaction for t in norm.transactions)

@@ -292,3 +292,20 @@ def test_a_credit_adjustment_that_puts_right_an_omitted_payment_is_not_new_money
     m = match(txs, bill_id_for(bills), Config())
     assert sorted((a.transaction_id, a.bill_id) for a in m.allocations) == [
         ("t1", "b-712345678-2026-02"), ("t2", "b-712345678-2026-03"), ("t3", "b-712345678-2026-04")]
+
+
+def test_nothing_after_the_as_of_date_is_considered():
+    # Run as of 10 February on a year's exports: March's and April's bills and draws did not exist
+    # yet, so they neither pay nor are paid, and the notes list them.
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-04
+        web H 2026-01-10 412.00
+        web H 2026-02-26 412.00
+        web H 2026-03-10 412.00
+        web H 2026-04-10 412.00
+    """)
+    r = s.run(date(2026, 2, 10))
+    assert [b.bill.coverage_month for b in r.report.bills] == ["2026-02", "2026-03"]
+    assert {a.transaction_id[:9] for a in r.report.matches} == {"t20260110"}
+    assert sum("after the as-of date 2026-02-10" in n for n in r.report.notes) == 5
+    assert [s.status for s in r.report.statuses] == ["paid", "open"]
