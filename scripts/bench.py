@@ -241,7 +241,7 @@ def bench_help(repeat: int) -> None:
 
 
 def bench_csv(path: Path, rows: int, repeat: int) -> None:
-    from recon.importers.csv_bank import CsvBankImporter
+    from recon.importers.csv import CsvBankImporter
 
     say(f"bank CSV ({csv_floor(path):,} rows, {path.stat().st_size / 1e6:.0f} MB)")
     got, want = len(CsvBankImporter().extract(path, path.name).records), csv_floor(path)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recon.importers.csv_bank import CsvBankImporter
+from recon.importers.csv import CsvBankImporter
 
 HEADER = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
 PAYEES = ["STARBUCKS STORE 12345 SEATTLE WA", "ORIG CO NAME:COMMONWEALTH HEA ORIG ID:1234 SEC:WEB",

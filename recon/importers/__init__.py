@@ -20,9 +20,9 @@ def all_importers(profile: str | None = None, profile_dirs: tuple[Path, ...] = (
     """
     from recon.importers.bill_image import BillImageImporter
     from recon.importers.bill_pdf import BillPdfImporter
-    from recon.importers.check_register import CheckRegisterImporter
-    from recon.importers.csv_bank import CsvBankImporter
+    from recon.importers.csv import CsvBankImporter
     from recon.importers.ofx import OfxImporter
+    from recon.importers.register import CheckRegisterImporter
 
     cache = None
     if cache_dir is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from recon.errors import InputError
-from recon.importers.csv_bank import CsvBankImporter
+from recon.importers.csv import CsvBankImporter
 from tests.corpus.truth import CORPUS, SKIP, assert_samples_found, cases
 
 

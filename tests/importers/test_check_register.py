@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from recon.errors import ParseError
-from recon.importers.check_register import CheckRegisterImporter, looks_like_check_register
-from recon.importers.csv_bank import CsvBankImporter
+from recon.importers.csv import CsvBankImporter
+from recon.importers.register import CheckRegisterImporter, looks_like_check_register
 
 REGISTER = ("Check #,Date Written,Pay To,Amount,Memo\n"
             "1043,03/01/2026,MA Health Connector,412.00,acct 700123456 April\n"

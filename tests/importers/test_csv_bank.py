@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from recon.errors import ConfigError, ParseError
-from recon.importers.csv_bank import CsvBankImporter
+from recon.importers.csv import CsvBankImporter
+from recon.importers.csv import importer as csv_importer
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "x.csv") -> Path:
@@ -315,14 +316,16 @@ def test_account_kept_from_column(tmp_path):
 
 
 @pytest.mark.parametrize("fast", [False, True])
-def test_running_balance_ends_each_kept_once(tmp_path, fast):
+def test_running_balance_ends_each_kept_once(tmp_path, fast, monkeypatch):
+    if fast:
+        monkeypatch.setattr(csv_importer, "FAST_MIN_BYTES", 1)   # the columnar kernel on any size
     head = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
     one = head + "DEBIT,03/02/2026,COMMONWEALTH HEA,-412.00,ACH_DEBIT,1588.00,,\n" \
                  "DEBIT,03/03/2026,A SHOP,-1.00,DEBIT_CARD,,,\n"
-    res = CsvBankImporter(fast=fast).extract(write(tmp_path, one), "one.csv")
+    res = CsvBankImporter().extract(write(tmp_path, one), "one.csv")
     assert (type(res.records).__name__ == "RecordColumns") == fast   # the path under test was taken
     assert [(b.source.line, b.amount) for b in res.balances] == [(2, Decimal("1588.00"))]
     two = head + "DEBIT,03/02/2026,COMMONWEALTH HEA,-412.00,ACH_DEBIT,1588.00,,\n" \
                  "DEBIT,03/03/2026,A SHOP,-1.00,DEBIT_CARD,1587.00,,\n"
-    res = CsvBankImporter(fast=fast).extract(write(tmp_path, two, "two.csv"), "two.csv")
+    res = CsvBankImporter().extract(write(tmp_path, two, "two.csv"), "two.csv")
     assert [(b.source.line, b.amount) for b in res.balances] == [(2, Decimal("1588.00")), (3, Decimal("1587.00"))]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from recon.errors import ConfigError
-from recon.importers.csv_bank import CsvBankImporter
+from recon.importers.csv import CsvBankImporter
 from recon.profiles import describe_profiles, load_profiles
 
 SAMPLES = Path(__file__).resolve().parent / "profile_samples"

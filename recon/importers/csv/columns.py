@@ -1,6 +1,6 @@
 """RecordColumns: a file's BankRecords kept as columns and built on demand.
 
-Input: the typed and raw columns the CSV fast path (recon.importers.csv_fast) read from one file.
+Input: the typed and raw columns the columnar kernel (recon.importers.csv.fast) read from one file.
 Output: a ``collections.abc.Sequence[BankRecord]`` that behaves like the tuple the per-row reader
 returns: ``len``, indexing (negative indices, slices -> tuple), iteration, ``==`` with a tuple or
 another RecordColumns (element by element), ``hash`` equal to the tuple's, ``+`` with a tuple, and
@@ -20,42 +20,19 @@ Cheap column access, without building records (all in file order, one entry per 
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, overload
 
-from recon.importers.csvtext import clean_cell
+from recon.importers.csv.rules import check_number, norm_text
+from recon.importers.delimited import clean_cell
 from recon.model import BankRecord, Source, fast_constructor
 
 _new_record = fast_constructor(BankRecord)
 _new_source = fast_constructor(Source)
 
-# "CHECK 1043" at the start of a description (both CSV readers, through check_number).
-CHECK_IN_TEXT = re.compile(r"^(?:CHECK|CHK|CHEQUE)\s*(?:#|NO\.?|NUMBER)?\s*(\d{1,10})\b", re.IGNORECASE)
 _CHUNK = 65536
-
-
-def check_number(cell: str | None, desc: str) -> str | None:
-    """A row's check number: its check-number cell, else "CHECK 1043" at the start of the text."""
-    check = None
-    if cell is not None:
-        check = cell.strip() or None
-        if check is not None:
-            check = clean_cell(check) or None
-    if check is None and desc[:1] in "Cc" and desc[:3].upper() in ("CHE", "CHK"):
-        m = CHECK_IN_TEXT.match(desc)
-        if m:
-            check = m.group(1)
-    return check
-
-
-def norm_text(raw: str) -> str:
-    """One description cell as read_records writes it (simple layout: one text column)."""
-    if "'" in raw:
-        raw = clean_cell(raw)
-    return " ".join(raw.split())
 
 
 class RecordColumns(Sequence[BankRecord]):

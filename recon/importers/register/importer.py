@@ -6,15 +6,16 @@ amount column, optionally Memo (which often carries the Connector billing accoun
 starting with 7). Output: ``ImportResult(kind="check_register", checks=...)``, one CheckEntry per
 data row with ``Source(display, physical line)``; the amount is positive (paid out).
 
-``looks_like_check_register(header_cells)`` is shared with the bank CSV importer so that exactly one
-of the two claims a file.
+The header vocabulary and ``looks_like_check_register`` live in recon.importers.register.header,
+which the bank CSV importer also asks so that exactly one of the two claims a file.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from recon.errors import InputError, ParseError
-from recon.importers.csvtext import (
+from recon.importers.date_cells import token_date, tokenize_date
+from recon.importers.delimited import (
     CsvSyntaxError,
     clean_cell,
     decode,
@@ -23,46 +24,10 @@ from recon.importers.csvtext import (
     read_rows,
     sniff_delimiter,
     split_rows,
-    token_date,
-    tokenize_date,
 )
+from recon.importers.register.header import looks_like_check_register, roles_of
 from recon.model import CheckEntry, ImportResult, Source
 from recon.money import AmountError, parse_amount
-
-NUMBER_NAMES = {"number", "check", "check number", "check no", "check num", "check nr", "num",
-                "no", "chk", "chk no", "cheque", "cheque no", "cheque number", "check or slip",
-                "checknumber", "nr"}
-DATE_NAMES = {"date", "date written", "written", "written date", "date issued", "issued",
-              "check date", "date of check"}
-PAYEE_NAMES = {"payee", "pay to", "paid to", "pay to the order of", "to", "payee name", "recipient"}
-AMOUNT_NAMES = {"amount", "check amount", "amt", "amount paid", "payment", "sum"}
-MEMO_NAMES = {"memo", "for", "note", "notes", "description", "memo line"}
-# Bank-export-only columns: a file with these is a bank statement, not a register.
-BANK_ONLY = {"posting date", "post date", "posted date", "balance", "running bal", "running balance",
-             "details", "transaction type", "debit", "credit", "withdrawal", "deposit",
-             "withdrawals", "deposits", "runningbalance", "status"}
-
-
-def _roles(header_cells: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for j, cell in enumerate(header_cells):
-        n = norm_name(cell)
-        for role, names in (("number", NUMBER_NAMES), ("date", DATE_NAMES), ("payee", PAYEE_NAMES),
-                            ("amount", AMOUNT_NAMES), ("memo", MEMO_NAMES)):
-            if n in names and role not in found:
-                found[role] = j
-                break
-    return found
-
-
-def looks_like_check_register(header_cells: list[str]) -> bool:
-    """True for a register header: a check-number, a payee and an amount column, and none of the
-    bank-only columns (posting date, balance, debit/credit...)."""
-    normed = {norm_name(c) for c in header_cells}
-    if normed & BANK_ONLY:
-        return False
-    roles = _roles(header_cells)
-    return {"number", "payee", "amount"} <= roles.keys()
 
 
 class CheckRegisterImporter:
@@ -112,7 +77,7 @@ class CheckRegisterImporter:
             raise ParseError("header row is not a check register's", path=display,
                              line=rows.lines[hidx], value=",".join(header)[:200],
                              rule="a register needs a check number, payee and amount column")
-        roles = _roles(header)
+        roles = roles_of(header)
         if "date" not in roles:
             # any other date-ish column
             for j, c in enumerate(header):

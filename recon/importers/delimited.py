@@ -1,0 +1,184 @@
+"""Delimited text: export bytes -> decoded text -> rows with physical line numbers.
+
+Input: raw export bytes. Output: ``Rows`` (cells per record, 1-based physical start line per
+record), the sniffed delimiter and codec; plus cell helpers (``clean_cell``, ``trimmed_cells``,
+``cell_at``) and column-name normalisation (``norm_name``). Shared by the bank CSV importer
+(recon.importers.csv) and the check register importer (recon.importers.register).
+
+Physical lines are counted after splitting at CRLF, CR or LF (a CR CR LF file has an empty line
+after every row), so line numbers match what an editor shows.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from recon.importers.base import decode_bytes
+
+SNIFF_LINES = 60
+DELIMITERS = (",", ";", "\t", "|")
+
+
+class CsvSyntaxError(ValueError):
+    """The text cannot be split into fields unambiguously (e.g. a stray quote in a quoted field)."""
+
+    def __init__(self, message: str, line: int, text: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.text = text
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF, so that counting LF counts physical lines."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Bytes -> (text with LF line ends, codec). BOM dropped; see base.decode_bytes for the order."""
+    text, codec = decode_bytes(data, declared)
+    text = text.removeprefix("\ufeff")
+    return normalise_newlines(text), codec
+
+
+def looks_like_ofx_or_pdf(head: bytes) -> bool:
+    """True for content another importer owns: PDF, OFX/QFX (SGML or XML), binaries."""
+    if head.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return True
+    probe = head[:4096].replace(b"\x00", b"").upper()
+    return b"OFXHEADER" in probe or b"<OFX" in probe or b"<?OFX" in probe
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """Pick the delimiter that splits the most sample lines into the same (>1) number of fields.
+
+    Score = lines sharing the modal field count x that count (capped), so a tab file whose text
+    holds decimal commas still reads as tab, and a ';' file whose header ends in ',' as ';'.
+    """
+    sample = [ln for ln in lines[:SNIFF_LINES] if ln.strip()]
+    if not sample:
+        return ","
+    best, best_score = ",", -1.0
+    for delim in DELIMITERS:
+        if not any(delim in ln for ln in sample):
+            continue
+        counts: dict[int, int] = {}
+        try:
+            for row in csv.reader(sample, delimiter=delim):
+                n = len(row)
+                counts[n] = counts.get(n, 0) + 1
+        except csv.Error:
+            continue
+        modal, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if modal < 2:
+            continue
+        score = freq * min(modal, 12)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """A file split into records: ``cells[i]`` starts on physical line ``lines[i]``."""
+
+    cells: list[list[str]]
+    lines: list[int]
+    delimiter: str
+    codec: str
+    total_lines: int
+
+
+def split_rows(text: str, delimiter: str) -> Rows:
+    """Split LF-normalised text into records (quoted fields may span lines).
+
+    Strict quoting first; a file that fails strict parsing is retried with backslash as an escape
+    character (Fortis writes ``\\'`` and some writers ``\\"``). If both fail the file is malformed:
+    CsvSyntaxError names the physical line.
+    """
+    try:
+        return _split(text, delimiter, None)
+    except CsvSyntaxError as first:
+        if "\\" not in text:
+            raise
+        try:
+            return _split(text, delimiter, "\\")
+        except CsvSyntaxError:
+            raise first from None
+
+
+def _split(text: str, delimiter: str, escapechar: str | None) -> Rows:
+    buf = io.StringIO(text, newline="\n")
+    reader = csv.reader(buf, delimiter=delimiter, strict=True, escapechar=escapechar)
+    cells: list[list[str]] = []
+    starts: list[int] = []
+    append_c, append_s = cells.append, starts.append
+    prev = 0
+    try:
+        for row in reader:
+            append_c(row)
+            append_s(prev + 1)
+            prev = reader.line_num
+    except csv.Error as exc:
+        line = reader.line_num or prev + 1
+        physical = text.split("\n")
+        shown = physical[line - 1] if 0 < line <= len(physical) else ""
+        raise CsvSyntaxError(f"malformed CSV quoting ({exc})", line, shown) from None
+    if text.endswith("\n") and cells and not cells[-1] and starts[-1] > text.count("\n"):
+        cells.pop()
+        starts.pop()
+    return Rows(cells, starts, delimiter, "", text.count("\n") + (0 if text.endswith("\n") else 1))
+
+
+def read_rows(data: bytes, delimiter: str | None = None, encoding: str | None = None) -> Rows:
+    """Bytes -> Rows (decode, sniff the delimiter unless given, split)."""
+    text, codec = decode(data, encoding)
+    if encoding and codec in ("cp1252", "latin-1") and encoding.lower() not in (codec,):
+        # The profile names a code page (cp1250 for Czech banks): the bytes are not UTF-8,
+        # so trust the profile over the generic single-byte fallback.
+        try:
+            text = normalise_newlines(data.replace(b"\x00", b"").decode(encoding))
+            codec = encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    delim = delimiter or sniff_delimiter(text.split("\n", SNIFF_LINES)[:SNIFF_LINES])
+    rows = split_rows(text, delim)
+    return Rows(rows.cells, rows.lines, delim, codec, rows.total_lines)
+
+
+def clean_cell(s: str) -> str:
+    """Strip blanks, a pair of surrounding single quotes, a leading apostrophe, ``\\'`` escapes."""
+    s = s.strip()
+    if not s:
+        return s
+    if "\\'" in s:
+        s = s.replace("\\'", "'")
+    if s[0] == "'":
+        s = s[1:-1].strip() if len(s) >= 2 and s[-1] == "'" else s[1:].strip()
+    return s
+
+
+def trimmed_cells(row: list[str]) -> list[str]:
+    """A row's cells cleaned (``clean_cell``, NULs dropped), trailing empty cells removed."""
+    cells = [clean_cell(c).replace("\x00", "") for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def cell_at(row: list[str], j: int | None) -> str:
+    """Cell ``j`` of ``row``; "" when the column is None or the row is too short."""
+    return row[j] if j is not None and j < len(row) else ""
+
+
+def norm_name(name: str) -> str:
+    """Column name -> lowercase ASCII words ("Trans. Date" -> "trans date", "Összeg" -> "osszeg")."""
+    s = unicodedata.normalize("NFKD", clean_cell(name).replace("\x00", ""))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    return s.strip()
+
