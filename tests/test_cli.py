@@ -160,3 +160,16 @@ def test_payments_without_bills_say_the_bills_are_missing(tmp_path):
     assert res.exit_code == 0
     assert "[high] unmatched_charge $412.00" in res.output
     assert "No Connector bill was read" in res.output
+
+
+def test_run_on_a_missing_folder_exits_2_and_writes_nothing(tmp_path):
+    from typer.testing import CliRunner
+
+    from recon.cli.app import app
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["run", str(tmp_path / "no-such-folder"), "--out", str(out),
+                                   "--as-of", "2026-11-23"])
+    assert res.exit_code == 2
+    assert "no such file or folder" in res.output
+    assert not (out / "report.json").exists()

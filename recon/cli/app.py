@@ -22,7 +22,7 @@ from recon.cli.common import (
     load_config_or_exit,
     parse_as_of,
     progress_printer,
-    warn_missing,
+    require_inputs,
 )
 
 app = typer.Typer(
@@ -61,7 +61,7 @@ def run(
     from recon.report import write_outputs
     from recon.report.table import render
 
-    warn_missing(inputs)
+    require_inputs(inputs)
     progress = progress_printer(not quiet)
     try:
         result = run_api(list(inputs), day, cfg, profile=profile, progress=progress,

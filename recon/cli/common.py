@@ -62,10 +62,15 @@ def load_config_or_exit(path: Path | None, inputs: list[Path] = ()):  # type: ig
         raise typer.Exit(2) from None
 
 
-def warn_missing(inputs: list[Path]) -> None:
-    for p in inputs:
-        if not p.exists():
-            err(f"recon: warning: {p}: no such file or folder (listed as rejected)")
+def require_inputs(inputs: list[Path]) -> None:
+    """A missing INPUT is named on stderr and listed as rejected; when none of them exists, nothing
+    can be read, and that is a usage error (exit 2), never an empty report that looks like success."""
+    missing = [p for p in inputs if not p.exists()]
+    for p in missing:
+        err(f"recon: warning: {p}: no such file or folder (listed as rejected)")
+    if missing and len(missing) == len(inputs):
+        err("recon: none of the inputs exists, so nothing was read; check the path(s) and run again")
+        raise typer.Exit(2)
 
 
 def progress_printer(enabled: bool = True) -> Callable[[int, int, str], None] | None:

@@ -26,7 +26,7 @@ from recon.cli.common import (
     err,
     load_config_or_exit,
     parse_as_of,
-    warn_missing,
+    require_inputs,
 )
 
 calls_app = typer.Typer(
@@ -146,7 +146,7 @@ def proof(
     from recon.api import run as run_api
     from recon.errors import ConfigError
 
-    warn_missing(inputs)
+    require_inputs(inputs)
     try:
         result = run_api(list(inputs), day, cfg, profile=profile,
                          cache_dir=(out / ".recon-cache") if cache else None)
