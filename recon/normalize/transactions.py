@@ -20,7 +20,7 @@ from itertools import groupby
 
 from recon.config import Config
 from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction, fast_constructor
-from recon.normalize import payees
+import recon.normalize.payees as payees
 from recon.normalize.ach import parse_ach
 
 _RETURN = re.compile(payees.RETURN_WORDS)
