@@ -18,9 +18,9 @@ from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
+import recon.normalize.payees as payees
 from recon.config import Config
 from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction, fast_constructor
-import recon.normalize.payees as payees
 from recon.normalize.ach import parse_ach
 
 _RETURN = re.compile(payees.RETURN_WORDS)
