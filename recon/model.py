@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -290,3 +291,27 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+WHEN_FORMAT = "%Y-%m-%d %H:%M"    # a logged call's time, to the minute
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call to the Connector, as the member logged it."""
+
+    when: datetime                   # local time, to the minute
+    rep: str = ""                    # representative's first name
+    rep_id: str = ""                 # representative's ID / operator number
+    department: str = ""
+    said: str = ""                   # what was said (the member's summary)
+    promised: str = ""               # what the Connector promised (refund, correction, call back)
+    case: str = ""                   # case / ticket / reference number
+    account: str | None = None       # billing account the call was about
+    line: int | None = None          # 1-based line in calls.jsonl (None before it is written)
+
+    def to_json(self) -> str:
+        data = {"when": self.when.strftime(WHEN_FORMAT), "account": self.account or "",
+                "rep": self.rep, "rep_id": self.rep_id, "department": self.department,
+                "said": self.said, "promised": self.promised, "case": self.case}
+        return json.dumps(data, ensure_ascii=False, sort_keys=False)

@@ -18,39 +18,18 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from recon.model import WHEN_FORMAT, Call
+
 CALLS_FILE = "calls.jsonl"
-WHEN_FORMAT = "%Y-%m-%d %H:%M"
 _BILLING_ACCOUNT = re.compile(r"^7\d{8}$")
 FIELDS = ("when", "account", "rep", "rep_id", "department", "said", "promised", "case")
 
 
 class CallLogError(ValueError):
     """Bad input for the call log: a date that does not parse, a malformed line in calls.jsonl."""
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One call to the Connector, as the member logged it."""
-
-    when: datetime                   # local time, to the minute
-    rep: str = ""                    # representative's first name
-    rep_id: str = ""                 # representative's ID / operator number
-    department: str = ""
-    said: str = ""                   # what was said (the member's summary)
-    promised: str = ""               # what the Connector promised (refund, correction, call back)
-    case: str = ""                   # case / ticket / reference number
-    account: str | None = None       # billing account the call was about
-    line: int | None = None          # 1-based line in calls.jsonl (None before it is written)
-
-    def to_json(self) -> str:
-        data = {"when": self.when.strftime(WHEN_FORMAT), "account": self.account or "",
-                "rep": self.rep, "rep_id": self.rep_id, "department": self.department,
-                "said": self.said, "promised": self.promised, "case": self.case}
-        return json.dumps(data, ensure_ascii=False, sort_keys=False)
 
 
 def parse_when(text: str) -> datetime:

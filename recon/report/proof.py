@@ -26,8 +26,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from recon.jobs.calls import WHEN_FORMAT, Call
-from recon.model import Finding, Report, Transaction
+from recon.model import WHEN_FORMAT, Call, Finding, Report, Transaction
 from recon.money import dollars
 from recon.report.csv_out import (
     LedgerRow,
