@@ -13,7 +13,7 @@ from recon.checks import CheckContext, run_checks
 from recon.checks.bills import bill_status
 from recon.config import Config
 from recon.detect import discover, identify
-from recon.errors import InputError
+from recon.errors import ConfigError, InputError
 from recon.match.allocate import MatchResult, bill_id_for, match
 from recon.match.autopay_pattern import find_autopay_draws
 from recon.memory import release_free_memory
@@ -120,6 +120,35 @@ def _last_date(records: Sequence[BankRecord]) -> date:
     return max(dates) if dates is not None else max(r.date for r in records)
 
 
+def _check_overrides(config: Config, txn_ids: list[str], bill_ids: list[str]) -> None:
+    """An override must name what exists: a transaction or bill id of this run, a finding type
+    recon makes. A dangling one would silently change nothing, so it stops the run (exit 2)."""
+    import difflib
+
+    from recon.checks.registry import FINDING_TYPES
+
+    def fail(i: int, what: str, value: str | None, known: list[str]) -> None:
+        near = difflib.get_close_matches(str(value), known, n=1)
+        line = None
+        if config.path and value:
+            try:
+                text = Path(config.path).read_text(encoding="utf-8")
+                line = next((n for n, ln in enumerate(text.splitlines(), 1) if value in ln), None)
+            except OSError:
+                pass
+        raise ConfigError(f"no {what} {value!r} in this run" + (f"; did you mean {near[0]!r}?" if near else ""),
+                          path=config.path, key=f"overrides[{i}]", line=line)
+
+    txn_set, bill_set = set(txn_ids), set(bill_ids)
+    for i, o in enumerate(config.overrides):
+        if o.kind in ("link", "not_connector") and o.transaction not in txn_set:
+            fail(i, "transaction", o.transaction, txn_ids)
+        if o.kind == "link" and o.bill not in bill_set:
+            fail(i, "bill", o.bill, bill_ids)
+        if o.kind == "accept" and o.finding_type not in FINDING_TYPES:
+            fail(i, "finding type", o.finding_type, sorted(FINDING_TYPES))
+
+
 def _as_of(txs: list[Transaction], bills: list[Bill], as_of: date
            ) -> tuple[list[Transaction], list[Bill], list[str]]:
     """Transactions posted and bills dated on or before ``as_of``, and notes naming the others."""
@@ -169,16 +198,13 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
     notes.extend(later)
     for o in config.overrides:
         if o.kind == "not_connector":
-            seen = any(t.id == o.transaction for t in norm.transactions)
             notes.append(f"override: {o.transaction} marked not the Connector's"
-                         + (f" ({o.note})" if o.note else "")
-                         + ("" if seen else " - no such transaction in this run"))
-        elif o.kind == "link" and not any(t.id == o.transaction for t in txs):
-            notes.append(f"override: link of {o.transaction} ignored - no such transaction in this run")
+                         + (f" ({o.note})" if o.note else ""))
     auto = find_autopay_draws(txs, config)
     txs = [replace(t, autopay=True, classified_by=f"{t.classified_by}; AutoPay: {auto[t.id]}")
            if t.id in auto and not t.autopay else t for t in txs]
     refs = bill_id_for(merge_bill_copies(bills))
+    _check_overrides(config, [t.id for t in norm.transactions], [r.id for r in refs])
     m = match(txs, refs, config)
     if large:
         release_free_memory()   # the matcher's working columns are freed: hand the pages back

@@ -117,7 +117,9 @@ def _date(v: Any, path: str, key: str) -> date:
 def _find_line(text: str, key: str) -> int | None:
     leaf = key.split(".")[-1].split("[")[0]
     for i, line in enumerate(text.splitlines(), 1):
-        if line.strip().startswith(leaf) or f"{leaf} =" in line or f"{leaf}=" in line:
+        stripped = line.strip()
+        if (stripped.startswith(leaf) or f"{leaf} =" in line or f"{leaf}=" in line
+                or stripped.strip("[]").strip() == leaf):
             return i
     return None
 
@@ -146,12 +148,57 @@ def load_config(path: Path | None) -> Config:
 
 
 _KNOWN_TOP = {"accounts", "aliases", "tolerances", "overrides", "profiles"}
+# Every key each table may hold: anything else is a mistake (a typo such as `ends` for `end`
+# would otherwise be ignored and silently change the result).
+_KNOWN_KEYS = {
+    "accounts": {"number", "owner", "plan", "plan_end", "autopay"},
+    "autopay": {"start", "end"},
+    "aliases": {"connector", "not_connector"},
+    "profiles": {"dirs"},
+    "overrides": {"link", "not_connector", "accept", "note"},
+    "link": {"transaction", "bill"},
+    "accept": {"type", "billing_account", "coverage_month"},
+}
+
+
+def _check_keys(table: Any, kind: str, p: str, key: str) -> None:
+    """ConfigError for a key ``kind`` tables do not have, with the closest known key."""
+    import difflib
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"expected a table of {kind} settings, got {table!r}", path=p, key=key)
+    known = _KNOWN_KEYS[kind]
+    for k in table:
+        if k not in known:
+            near = difflib.get_close_matches(k, sorted(known), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f" (known: {', '.join(sorted(known))})"
+            raise ConfigError(f"unknown key {k!r}{hint}", path=p, key=f"{key}.{k}" if key else k)
+
+
+def _check_all_keys(data: dict[str, Any], p: str) -> None:
+    import difflib
+
+    for k in data:
+        if k not in _KNOWN_TOP:
+            near = difflib.get_close_matches(k, sorted(_KNOWN_TOP), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f" (known: {', '.join(sorted(_KNOWN_TOP))})"
+            raise ConfigError(f"unknown section {k!r}{hint}", path=p, key=k)
+    for i, a in enumerate(data.get("accounts", [])):
+        _check_keys(a, "accounts", p, f"accounts[{i}]")
+        for j, per in enumerate(a.get("autopay", [])):
+            _check_keys(per, "autopay", p, f"accounts[{i}].autopay[{j}]")
+    for name in ("aliases", "profiles"):
+        if name in data:
+            _check_keys(data[name], name, p, name)
+    for i, o in enumerate(data.get("overrides", [])):
+        _check_keys(o, "overrides", p, f"overrides[{i}]")
+        for name in ("link", "accept"):
+            if isinstance(o.get(name), dict):
+                _check_keys(o[name], name, p, f"overrides[{i}].{name}")
 
 
 def _build(data: dict[str, Any], p: str, base: Path) -> Config:
-    for k in data:
-        if k not in _KNOWN_TOP:
-            raise ConfigError(f"unknown section {k!r} (known: {', '.join(sorted(_KNOWN_TOP))})", path=p, key=k)
+    _check_all_keys(data, p)
     tol_data = data.get("tolerances", {})
     defaults = Tolerances()
     tol_kwargs: dict[str, Any] = {}

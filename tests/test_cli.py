@@ -131,7 +131,7 @@ def test_stored_help_text_is_what_typer_renders(update_golden):
     if update_golden:
         stored.write_text(res.stdout, encoding="utf-8")
     assert stored.read_text(encoding="utf-8") == res.stdout, \
-        "recon/help.txt is out of date: run `make golden`"
+        "recon/cli/help.txt is out of date: run `make golden`"
 
 
 def test_console_script_help_does_not_import_typer():
@@ -173,3 +173,20 @@ def test_run_on_a_missing_folder_exits_2_and_writes_nothing(tmp_path):
     assert res.exit_code == 2
     assert "no such file or folder" in res.output
     assert not (out / "report.json").exists()
+
+
+def test_check_reads_everything_writes_nothing_and_exits_2_on_a_problem(tmp_path):
+    good = tmp_path / "in"
+    good.mkdir()
+    (good / "bank.ofx").write_bytes((SAMPLES / "bank" / "chase-checking-2026-01-to-09.qfx").read_bytes())
+    res = runner.invoke(app, ["check", str(good), "--as-of", "2026-11-23"])
+    assert res.exit_code == 0, res.output
+    assert "1 file(s) read" in res.output and "Nothing was written" in res.output
+    assert sorted(p.name for p in good.iterdir()) == ["bank.ofx"]
+    (good / "notes.txt").write_text("call the Connector on Monday\n")
+    res = runner.invoke(app, ["check", str(good), "--as-of", "2026-11-23"])
+    assert res.exit_code == 2 and "notes.txt" in res.output
+    cfg = tmp_path / "recon.toml"
+    cfg.write_text('[[accounts]]\nnumber = "712345678"\nplna = "health"\n')
+    res = runner.invoke(app, ["check", str(good), "--config", str(cfg), "--as-of", "2026-11-23"])
+    assert res.exit_code == 2 and "did you mean 'plan'?" in res.output

@@ -78,6 +78,39 @@ def run(
 
 
 @app.command()
+def check(
+    inputs: Inputs,
+    as_of: AsOf = None,
+    config: ConfigPath = None,
+    profile: ProfileName = None,
+) -> None:
+    """Check recon.toml and read every INPUT, writing nothing: exit 0 when the config is valid and
+    every file was read, 2 otherwise (each problem is printed with its file and line)."""
+    day = parse_as_of(as_of)
+    cfg = load_config_or_exit(config, inputs)
+    from recon.api import run as run_api
+    from recon.errors import ConfigError
+
+    require_inputs(inputs)
+    try:
+        result = run_api(list(inputs), day, cfg, profile=profile)
+    except ConfigError as exc:
+        err(f"recon: configuration error: {exc}")
+        raise typer.Exit(2) from None
+    report = result.report
+    rejected = [i for i in report.inputs if i.status == "rejected"]
+    for i in rejected:
+        err(f"recon: {i.error or i.path}")
+    warned = [i for i in report.inputs if i.status == "ok" and i.notes]
+    sys.stdout.write(f"config {cfg.path or '(none: defaults)'}: ok\n"
+                     f"{len(report.inputs) - len(rejected)} file(s) read ({len(warned)} with notes), "
+                     f"{len(rejected)} rejected; {len(report.transactions)} Connector transaction(s), "
+                     f"{len(report.bills)} bill(s). Nothing was written.\n")
+    if rejected:
+        raise typer.Exit(2)
+
+
+@app.command()
 def profiles(
     profile_dir: Annotated[list[Path] | None, typer.Option(
         "--dir", help="Also list profiles from this folder (repeatable).")] = None,

@@ -45,3 +45,44 @@ def test_invalid_toml_reports_line(tmp_path):
     with pytest.raises(ConfigError) as e:
         load_config(p)
     assert e.value.line == 1
+
+
+@pytest.mark.parametrize("toml, key, hint", [
+    ('[[accounts]]\nnumber = "712345678"\nautopay = [{start = "2026-01-01", ends = "2026-08-31"}]\n',
+     "accounts[0].autopay[0].ends", "did you mean 'end'?"),
+    ('[[accounts]]\nnumber = "712345678"\nplna = "health"\n', "accounts[0].plna", "did you mean 'plan'?"),
+    ('[alias]\nconnector = ["MA CONNECTOR"]\n', "alias", "did you mean 'aliases'?"),
+    ('[[overrides]]\naccept = { type = "late_payment", month = "2026-04" }\n',
+     "overrides[0].accept.month", "known:"),
+])
+def test_an_unknown_key_is_an_error_with_its_line_and_the_closest_key(tmp_path, toml, key, hint):
+    p = tmp_path / "recon.toml"
+    p.write_text(toml)
+    with pytest.raises(ConfigError) as exc:
+        load_config(p)
+    e = exc.value
+    assert e.key == key and hint in str(e) and e.line is not None and e.line >= 1
+
+
+def test_a_dangling_override_stops_the_run(tmp_path):
+    from datetime import date
+
+    from recon.api import run
+
+    p = tmp_path / "recon.toml"
+    p.write_text('[[overrides]]\nnot_connector = "t20260101-99999-1"\nnote = "typo"\n')
+    with pytest.raises(ConfigError) as exc:
+        run([tmp_path / "in"], date(2026, 3, 1), load_config(p))
+    assert "no transaction 't20260101-99999-1' in this run" in str(exc.value) and exc.value.line == 2
+
+
+def test_an_accept_of_a_finding_type_recon_does_not_make_stops_the_run(tmp_path):
+    from datetime import date
+
+    from recon.api import run
+
+    p = tmp_path / "recon.toml"
+    p.write_text('[[overrides]]\naccept = { type = "late_paymnet" }\n')
+    with pytest.raises(ConfigError) as exc:
+        run([tmp_path / "in"], date(2026, 3, 1), load_config(p))
+    assert "did you mean 'late_payment'?" in str(exc.value)
