@@ -11,6 +11,7 @@ from pathlib import Path
 
 from recon.checks import CheckContext, run_checks
 from recon.checks.bills import bill_status
+from recon.checks.registry import CONNECTOR_CONTACT, FINDING_TYPES
 from recon.config import Config
 from recon.detect import discover, identify
 from recon.errors import ConfigError, InputError
@@ -223,5 +224,8 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
     report = Report(as_of=as_of, inputs=tuple(i for i, _ in read), transactions=tuple(txs),
                     bills=tuple(refs), matches=tuple(m.allocations), findings=tuple(findings),
                     balances=tuple(balances), notes=tuple(notes), statuses=statuses,
-                    refunds=tuple(sorted((d, c.id) for d, c in m.refunds.items())))
+                    refunds=tuple(sorted((d, c.id) for d, c in m.refunds.items())),
+                    guidance=tuple(FINDING_TYPES[t] for t in sorted({f.type for f in findings})
+                                   if t in FINDING_TYPES),
+                    contact=CONNECTOR_CONTACT if findings else "")
     return RunResult(report=report, match=m)

@@ -209,6 +209,17 @@ class BillRef:
 
 
 @dataclass(frozen=True, slots=True)
+class FindingType:
+    type: str
+    severity: str            # the usual severity: high | medium | low
+    label: str               # a few words for tables and headings
+    meaning: str
+    next_step: str           # whom to call and what to ask
+    have_at_hand: str        # what to give them
+    dispute: str             # how a dispute letter words the item
+
+
+@dataclass(frozen=True, slots=True)
 class BillStatus:
     """A bill's standing after the match: the month's charge, what paid it by the due date and
     after, and its status (paid | late | partial | unpaid | open | credit | unknown)."""
@@ -238,6 +249,8 @@ class Report:
     notes: tuple[str, ...] = field(default_factory=tuple)
     statuses: tuple[BillStatus, ...] = ()        # one per bill, in bill id order
     refunds: tuple[tuple[str, str], ...] = ()    # (duplicate debit id, the Connector's refund id)
+    guidance: tuple[FindingType, ...] = ()       # what to do, for each finding type present
+    contact: str = ""                            # whom to call (recon.checks.registry)
     # Indexes the writers build once over this report (recon.report.csv_out._lookup).
     cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 

@@ -2,26 +2,22 @@
 
 Each entry says what a member (or an advocate) needs to act on a finding: its usual severity (a
 check may raise or lower it, as its module's docstring says), a short label, what it means, whom to
-call and what to ask, what to have at hand, and the wording a dispute letter uses. Reports and the
-README's table read this, so a new finding type is described once, here.
+call and what to ask, what to have at hand, and the wording a dispute letter uses. The run puts the
+entries of the types it found into its Report (``Report.guidance``), which every output reads; the
+README's table lists the same types (a test ties them), so a new finding type is described once, here.
 
-Phone numbers and addresses are not here: they are facts of the domain (whom to call), kept in one
-place by the outputs that print them.
+The Connector's numbers and addresses (CONNECTOR_CONTACT) are those of ../shared/domain.md, section
+"Whom to call, and what to have at hand", and are written nowhere else in the code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from recon.model import FindingType
 
-
-@dataclass(frozen=True, slots=True)
-class FindingType:
-    type: str
-    severity: str            # the usual severity: high | medium | low
-    label: str               # a few words for tables and headings
-    meaning: str
-    next_step: str           # whom to call and what to ask
-    have_at_hand: str        # what to give them
-    dispute: str             # how a dispute letter words the item ("{amount}", "{date}" not used)
+# Whom to call, as ../shared/domain.md ("Whom to call, and what to have at hand") states it.
+CONNECTOR_CONTACT = ("Health Connector Customer Service: 1-877-MA-ENROLL (1-877-623-6765), TTY 1-877-623-7773; "
+                     "choose Billing and ask for a supervisor (payments cannot be made by phone). Letters and "
+                     "refund requests: Massachusetts Health Connector, 133 Portland Street, Boston, MA 02114. "
+                     "Mailed payments: MA Health Connector, P.O. Box 970063, Boston, MA 02297-0063.")
 
 
 FINDING_TYPES: dict[str, FindingType] = {t.type: t for t in (

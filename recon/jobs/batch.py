@@ -33,6 +33,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from recon.model import Report
+from recon.report.table import next_steps
+
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".recon.lock"
@@ -366,8 +369,9 @@ def _payment_words(t: dict[str, Any]) -> str:
     return f"{what}  [{t.get('id')}]  " + (f"paid {', '.join(bills)}" if bills else "paid no bill")
 
 
-def render_changes(as_of: date, ch: Changes) -> str:
-    """The "since the last run" section as plain text (what cron mails)."""
+def render_changes(as_of: date, ch: Changes, report: Report | None = None) -> str:
+    """The "since the last run" section as plain text (what cron mails), with what to do about the
+    new findings when the run's report is given."""
     out = []
     if ch.previous:
         out.append(f"recon batch as of {as_of.isoformat()}: since the last run ({ch.previous})")
@@ -399,6 +403,8 @@ def render_changes(as_of: date, ch: Changes) -> str:
                    f"{ch.open_findings} finding(s) open in all; see summary.txt.")
     else:
         out.append(f"Nothing new needs attention. {ch.open_findings} finding(s) open in all; see summary.txt.")
+    if report is not None:
+        out.extend(next_steps(report, {str(f.get("type")) for f in ch.new_findings if not f.get("accepted")}))
     return "\n".join(out) + "\n"
 
 
@@ -552,7 +558,7 @@ def _run_locked(data_dir: Path, cfg_path: Path, inbox: Path, reports: Path, as_o
     prev = previous_report(reports, as_of)
     changes = compare(current, prev[1] if prev else None, prev[0] if prev else None)
     exit_code = 1 if changes.new_high else 0
-    text = render_changes(as_of, changes)
+    text = render_changes(as_of, changes, report)
     rows = audit(result, config)
 
     def write(folder: Path) -> None:

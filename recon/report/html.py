@@ -228,10 +228,13 @@ def _finding_article(report: Report, f: Finding) -> str:
     ev = finding_evidence(report, f)
     evidence = ("<ul class=\"evidence\">" + "".join(f"<li>{_e(e)}</li>" for e in ev) + "</ul>") if ev else ""
     accepted = f'<p class="accepted">Accepted: {_e(f.accepted)}</p>' if f.accepted else ""
+    g = next((g for g in report.guidance if g.type == f.type), None)
+    todo = (f'<p class="next"><strong>What to do:</strong> {_e(g.next_step)}. '
+            f'<strong>Have at hand:</strong> {_e(g.have_at_hand)}.</p>') if g and not f.accepted else ""
     return (f'<article class="finding sev-{_e(f.severity)}" data-type="{_e(f.type)}" '
             f'data-billing-account="{_e(f.billing_account or "")}" '
             f'data-coverage-month="{_e(f.coverage_month or "")}">'
-            f'<h4>{" · ".join(head)}</h4><p>{_e(f.message)}</p>{accepted}{evidence}</article>')
+            f'<h4>{" · ".join(head)}</h4><p>{_e(f.message)}</p>{accepted}{todo}{evidence}</article>')
 
 
 def _findings_block(report: Report, findings: list[Finding]) -> str:
@@ -301,6 +304,8 @@ def render_html(report: Report) -> str:
         out.append(f"<tr><td class=\"where\">{_e(i.path)}</td><td>{_e(i.kind)}</td><td>{_e(i.status)}</td>"
                    f'<td class="money">{i.records}</td><td>{_e(i.error or "")}</td></tr>')
     out.append("</tbody></table></section>")
+    if r.contact:
+        out.append(f'<section class="contact"><h2>Whom to call</h2><p>{_e(r.contact)}</p></section>')
     out.append("<footer>Made by recon. Bank account numbers are shown by their last four digits only; "
                "Connector billing account numbers in full.</footer></body></html>\n")
     return "\n".join(out)

@@ -53,7 +53,9 @@ def render(report: Report, verbose: bool = False, quiet: bool = False) -> str:
     elif not findings:
         out.append("No findings: every Connector debit pays a bill and every bill is paid.")
     else:
-        out.append(f"Findings ({len(findings)}):")
+        shown = by_sev["high"] if quiet else findings
+        out.append(f"High-severity findings ({len(shown)} of {len(findings)}):" if quiet
+                   else f"Findings ({len(findings)}):")
         for sev in ("high", "medium", "low"):
             if quiet and sev != "high":
                 continue
@@ -66,6 +68,7 @@ def render(report: Report, verbose: bool = False, quiet: bool = False) -> str:
                     out.append(f"      accepted: {f.accepted}")
                 if verbose and (f.transaction_ids or f.bill_ids):
                     out.append(f"      ids: {', '.join([*f.transaction_ids, *f.bill_ids])}")
+    out.extend(next_steps(report, {f.type for f in (by_sev["high"] if quiet else findings)}))
     if report.transactions and not report.bills:
         out.append("")
         out.append("No Connector bill was read, so no payment can be matched to a bill: add the bill "
@@ -83,3 +86,18 @@ def render(report: Report, verbose: bool = False, quiet: bool = False) -> str:
             for p, n in notes:
                 out.append(f"  {p + ': ' if p and not n.startswith(p) else ''}{n}")
     return "\n".join(out) + "\n"
+
+
+def next_steps(report: Report, types: set[str]) -> list[str]:
+    """What to do about each type of finding shown, and whom to call (from the finding registry)."""
+    steps = [g for g in report.guidance if g.type in types]
+    if not steps:
+        return []
+    out = ["", "What to do:"]
+    for g in steps:
+        out.append(f"  {g.label} ({g.type}): {g.next_step}.")
+        out.append(f"      Have at hand: {g.have_at_hand}.")
+    if report.contact:
+        out.append(f"  Whom to call: {report.contact}")
+    return out
+
