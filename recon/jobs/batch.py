@@ -316,11 +316,12 @@ def finding_key(f: dict[str, Any]) -> tuple[str, ...]:
 
 
 def previous_report(reports: Path, as_of: date) -> tuple[str, dict[str, Any]] | None:
-    """The latest reports/YYYY-MM-DD/report.json dated before ``as_of``, as (date, data)."""
+    """The latest reports/YYYY-MM-DD/report.json dated on or before ``as_of``, as (date, data): a
+    second run on the same day compares with that day's earlier run (so it says nothing is new)."""
     if not reports.is_dir():
         return None
     for d in sorted((p for p in reports.iterdir() if p.is_dir() and _DATED.match(p.name)
-                     and p.name < as_of.isoformat()), key=lambda p: p.name, reverse=True):
+                     and p.name <= as_of.isoformat()), key=lambda p: p.name, reverse=True):
         f = d / "report.json"
         if not f.is_file():
             continue
@@ -514,6 +515,9 @@ def run_batch(data_dir: Path, as_of: date,
     if not inbox.is_dir():
         raise BatchError(f"{inbox}: no inbox folder (put bank exports and bill PDFs there; "
                          f"`recon init {data_dir}` creates it)")
+    if not any(p.is_file() for p in inbox.rglob("*")):
+        # Nothing to read is not "nothing new needs attention": cron must hear about it.
+        raise BatchError(f"{inbox}: the inbox is empty (put this month's bank exports and bill PDFs there)")
     reports.mkdir(exist_ok=True)
     with batch_log(reports) as mask:
         try:

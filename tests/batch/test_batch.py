@@ -91,8 +91,8 @@ def test_rerun_same_day_replaces_the_folder_and_compares_with_the_earlier_run(da
     batch(data_dir, "2026-11-23")
     r = batch(data_dir, "2026-11-23")
     ch = json.loads((data_dir / "reports" / "2026-11-23" / "changes.json").read_text())
-    assert ch["previous"] == "2026-11-01"
-    assert r.exit_code in (0, 1)
+    assert ch["previous"] == "2026-11-23"          # the day's earlier run: nothing is new
+    assert ch["new_findings"] == [] and r.exit_code == 0, r.output
     assert sorted(p.name for p in (data_dir / "reports").iterdir()) == [
         "2026-11-01", "2026-11-23", "latest", "recon.log"]
 

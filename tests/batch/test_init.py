@@ -63,10 +63,11 @@ def test_init_refuses_to_overwrite_an_existing_config(tmp_path):
     assert not (tmp_path / "inbox").exists()
 
 
-def test_init_then_batch_on_an_empty_inbox(tmp_path):
+def test_init_then_batch_on_an_empty_inbox_exits_2(tmp_path):
+    # An empty inbox is not "nothing new needs attention": cron must hear that nothing was read.
     d = tmp_path / "connector"
     runner.invoke(app, ["init", str(d)])
     r = runner.invoke(app, ["batch", str(d), "--as-of", "2026-11-23"])
-    assert r.exit_code == 0, r.output
-    assert (d / "reports" / "2026-11-23" / "report.json").is_file()
-    assert "Nothing new needs attention" in r.output
+    assert r.exit_code == 2, r.output
+    assert "the inbox is empty" in r.output
+    assert not (d / "reports" / "2026-11-23").exists()
