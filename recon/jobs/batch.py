@@ -352,8 +352,19 @@ def compare(current: dict[str, Any], previous: dict[str, Any] | None, previous_n
                    open_findings=open_n)
 
 
-def _money(s: str | None) -> str:
-    return "" if s in (None, "") else s
+def _money(s: str | None, paid: bool = False) -> str:
+    """A report.json amount as people read it everywhere: "$412.00" (a payment by its size)."""
+    if s in (None, ""):
+        return ""
+    from decimal import Decimal, InvalidOperation
+
+    from recon.money import dollars
+
+    try:
+        d = Decimal(str(s))
+    except InvalidOperation:
+        return str(s)
+    return dollars(abs(d) if paid else d)
 
 
 def _payment_words(t: dict[str, Any]) -> str:
@@ -384,7 +395,7 @@ def render_changes(as_of: date, ch: Changes, report: Report | None = None) -> st
     def finding_lines(fs: list[dict[str, Any]]) -> None:
         for f in fs:
             where = " ".join(x for x in (f.get("billing_account"), f.get("coverage_month")) if x)
-            amount = f" {f['amount']}" if f.get("amount") else ""
+            amount = f" {_money(f['amount'])}" if f.get("amount") else ""
             out.append(f"  [{f.get('severity')}] {f.get('type')}{amount}{(' ' + where) if where else ''}")
             out.append(f"      {f.get('message')}")
             if f.get("accepted"):
@@ -397,7 +408,7 @@ def render_changes(as_of: date, ch: Changes, report: Report | None = None) -> st
     finding_lines(ch.resolved_findings)
     out.append(f"New payments ({len(ch.new_payments)}):" if ch.new_payments else "New payments: none")
     for t in ch.new_payments:
-        out.append(f"  {t.get('date')} {_money(t.get('amount')):>10}  {_payment_words(t)}")
+        out.append(f"  {t.get('date')} {_money(t.get('amount'), paid=True):>10}  {_payment_words(t)}")
     out.append("")
     if ch.new_high:
         out.append(f"Needs attention: {len(ch.new_high)} new high-severity finding(s). "

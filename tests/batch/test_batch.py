@@ -262,3 +262,17 @@ def test_finding_key_is_stable_and_order_free():
     c2 = {**c1, "message": "check 1055 for $57.00 written 2026-11-02 ... after 28 days"}
     c3 = {**c1, "message": "check 1056 for $57.00 written 2026-11-02 ... after 28 days"}
     assert finding_key(c1) == finding_key(c2) != finding_key(c3)
+
+
+def test_changes_mail_writes_money_as_everywhere_else():
+    from datetime import date as _date
+
+    from recon.jobs.batch import Changes, render_changes
+
+    ch = Changes(previous=None,
+                 new_findings=[{"type": "duplicate_draw", "severity": "high", "amount": "412.00",
+                                "billing_account": "712345678", "coverage_month": "2026-05", "message": "m"}],
+                 new_payments=[{"date": "2026-04-24", "amount": "-412.00", "description": "COMMONWEALTH HEA"}])
+    text = render_changes(_date(2026, 11, 23), ch)
+    assert "duplicate_draw $412.00 712345678 2026-05" in text
+    assert "2026-04-24    $412.00" in text and "-412.00" not in text
