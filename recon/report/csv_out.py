@@ -234,10 +234,36 @@ def _m(v: Decimal | None) -> str:
     return "" if v is None else format_money(v)
 
 
+# What a finding's amount is, in words, so that a spreadsheet reader need not guess from a sign:
+# (when the amount is positive, when it is negative).
+_DIRECTION = {
+    "unmatched_charge": ("taken by the Connector, pays no bill", "credited by the Connector, pays no bill"),
+    "duplicate_draw": ("drawn more than once", "drawn more than once"),
+    "balance_discrepancy": ("the bill shows more than expected", "the bill shows less than expected"),
+    "unpaid_bill": ("owed", "owed"),
+    "partial_payment": ("still owed at the due date", "still owed at the due date"),
+    "late_payment": ("paid after the due date", "paid after the due date"),
+    "returned_payment": ("returned by the bank", "returned by the bank"),
+    "autopay_amount_mismatch": ("AutoPay drew more than due", "AutoPay drew less than due"),
+    "autopay_after_cancellation": ("drawn after AutoPay was cancelled", "drawn after AutoPay was cancelled"),
+    "check_not_cashed": ("check not cashed", "check not cashed"),
+    "coverage_at_risk": ("owed", "owed"),
+}
+
+
+def _direction(f: Finding) -> str:
+    if f.amount is None or f.amount == 0:
+        return ""
+    pos, neg = _DIRECTION.get(f.type, ("", ""))
+    return pos if f.amount > 0 else neg
+
+
 def findings_csv(report: Report) -> str:
-    header = ["severity", "type", "billing_account", "coverage_month", "amount", "message", "evidence",
-              "transaction_ids", "bill_ids", "accepted"]
-    rows = [[f.severity, f.type, f.billing_account, f.coverage_month, _m(f.amount), f.message,
+    """One row per finding; ``amount`` is always the size, ``direction`` says what it is."""
+    header = ["severity", "type", "billing_account", "coverage_month", "amount", "direction", "message",
+              "evidence", "transaction_ids", "bill_ids", "accepted"]
+    rows = [[f.severity, f.type, f.billing_account, f.coverage_month,
+             _m(abs(f.amount)) if f.amount is not None else None, _direction(f), f.message,
              " | ".join(finding_evidence(report, f)), " ".join(f.transaction_ids), " ".join(f.bill_ids),
              f.accepted]
             for f in sort_findings(report.findings)]

@@ -105,3 +105,21 @@ def test_formula_like_text_is_defused():
     assert _cell("-412.00") == "-412.00"          # money stays a number
     assert _cell("-cmd") == "'-cmd"
     assert _cell(None) == ""
+
+
+def test_findings_csv_amounts_are_sizes_with_a_direction_in_words(sample_result, tmp_path):
+    import csv
+
+    from recon.report.csv_out import write_outputs as write_csvs
+
+    write_csvs(sample_result.report, tmp_path)
+    with open(tmp_path / "findings.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    by_id = {(f.type, f.coverage_month, " ".join(f.transaction_ids)): f for f in sample_result.report.findings}
+    for row in rows:
+        f = by_id[(row["type"], row["coverage_month"] or None, row["transaction_ids"])]
+        if f.amount is None or f.amount == 0:
+            continue
+        assert not row["amount"].startswith("-") and row["direction"]
+        if f.type == "autopay_amount_mismatch":
+            assert row["direction"] == ("AutoPay drew more than due" if f.amount > 0 else "AutoPay drew less than due")
