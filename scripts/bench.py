@@ -288,7 +288,7 @@ def bench_ofx(tmp: Path, n: int, repeat: int) -> None:
 def bench_bills(hh: Path, repeat: int) -> None:
     import pypdfium2 as pdfium
 
-    from recon.importers.bill_pdf import BillPdfImporter
+    from recon.importers.bills import BillPdfImporter
 
     files = sorted((hh / "bills").glob("*.pdf"))
     say(f"bill PDFs ({len(files)} one-page text bills)")

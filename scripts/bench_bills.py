@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recon.bills.render import LAYOUTS, write_bill_pdf
 from recon.cache import ParseCache
-from recon.importers.bill_pdf import BillPdfImporter
+from recon.importers.bills import BillPdfImporter
 from recon.model import Bill, BillPayment, Source
+from tests.support.bill_render import LAYOUTS, write_bill_pdf
 
 GOAL_MS = 3.0
 

@@ -9,7 +9,7 @@ Sizes (the issue "Fast at household and organisation scale"):
     or as rows of a 1,000,000-row Chase CSV (whole run).
 
 Bank rows reuse scripts/make_samples.py (Chase long-form ACH descriptions with unique trace
-numbers, the OFX and Chase CSV writers); bills are rendered by recon.bills.render.write_bill_pdf.
+numbers, the OFX and Chase CSV writers); bills are rendered by tests.support.bill_render.write_bill_pdf.
 Money is Decimal throughout. Every generator is deterministic (seeded).
 """
 from __future__ import annotations
@@ -122,7 +122,7 @@ plan = "dental"
 def household(outdir: Path, years: int = 1, rows_per_year: int = 2000, first_year: int = 2022,
               seed: int = 20260101) -> dict[str, int]:
     """Write a household's bank exports and bill PDFs under outdir; return counts written."""
-    from recon.bills.render import LAYOUTS, write_bill_pdf
+    from tests.support.bill_render import LAYOUTS, write_bill_pdf
 
     rng = random.Random(seed)
     (outdir / "bank").mkdir(parents=True, exist_ok=True)

@@ -37,8 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recon.bills.render import write_bill_pdf
 from recon.model import Bill, BillPayment, Source
+from tests.support.bill_render import write_bill_pdf
 
 D = Decimal
 HEALTH = "712345678"

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from operator import attrgetter
 
-from recon.bills.validate import expected_amount_due
 from recon.checks.context import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.dates import add_months, parse_month
+from recon.importers.bills.validate import expected_amount_due
 from recon.match.allocate import BillState
 from recon.model import Bill, Finding, Transaction
 from recon.money import dollars

@@ -18,8 +18,7 @@ def all_importers(profile: str | None = None, profile_dirs: tuple[Path, ...] = (
         profile_dirs: folders of user CSV profiles.
         cache_dir: where the bill parse cache lives (None: no cache).
     """
-    from recon.importers.bill_image import BillImageImporter
-    from recon.importers.bill_pdf import BillPdfImporter
+    from recon.importers.bills import BillImageImporter, BillPdfImporter
     from recon.importers.csv import CsvBankImporter
     from recon.importers.ofx import OfxImporter
     from recon.importers.register import CheckRegisterImporter

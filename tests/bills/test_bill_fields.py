@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from recon.bills.fields import Line, find_fields
-from recon.bills.validate import INCONSISTENT, UNCERTAIN, validate_bill
-from recon.importers.bill_pdf import PageText, read_bills
+from recon.importers.bills.finder import find_fields
+from recon.importers.bills.grouping import read_bills
+from recon.importers.bills.lines import Line
+from recon.importers.bills.pages import PageText
+from recon.importers.bills.validate import INCONSISTENT, UNCERTAIN, validate_bill
 from recon.model import Bill
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,12 +10,14 @@ import pytest
 from bill_factories import assert_same_bill, credit_bill, dental_bill, health_bill
 from fpdf import FPDF
 
-from recon.bills.ocr import tesseract_missing_reason
-from recon.bills.render import LAYOUTS, render_bill_pdf_bytes, write_bill_pdf
-from recon.bills.validate import INCONSISTENT
 from recon.cache import ParseCache
 from recon.errors import InputError, ParseError, UnknownFormat
-from recon.importers.bill_pdf import CORRUPT, ENCRYPTED, NOT_A_BILL, BillPdfImporter
+from recon.importers.bills import BillPdfImporter
+from recon.importers.bills.grouping import NOT_A_BILL
+from recon.importers.bills.ocr import tesseract_missing_reason
+from recon.importers.bills.pdf import CORRUPT, ENCRYPTED
+from recon.importers.bills.validate import INCONSISTENT
+from tests.support.bill_render import LAYOUTS, render_bill_pdf_bytes, write_bill_pdf
 
 BILLS = {"health": health_bill, "dental": dental_bill, "credit": credit_bill}
 
@@ -226,7 +228,7 @@ def test_open_document_fails_as_pypdfium2_does(tmp_path: Path) -> None:
     import pypdfium2 as pdfium
     from pypdfium2 import raw
 
-    from recon.importers.bill_pdf import _open_document
+    from recon.importers.bills.pdf import _open_document
 
     locked = FPDF()
     locked.set_encryption(owner_password="owner-secret", user_password="member-secret")
@@ -247,7 +249,7 @@ def test_open_document_fails_as_pypdfium2_does(tmp_path: Path) -> None:
 def test_has_text_is_the_non_space_count() -> None:
     import random
 
-    from recon.importers.bill_pdf import MIN_TEXT_CHARS, _has_text
+    from recon.importers.bills.pdf import MIN_TEXT_CHARS, _has_text
 
     rnd = random.Random(3)
     for _ in range(3000):

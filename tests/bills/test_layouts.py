@@ -1,4 +1,4 @@
-"""Bill layouts of our own, unlike the renderer's (recon/bills/render.py) in arrangement, not only in
+"""Bill layouts of our own, unlike the renderer's (tests/support/bill_render.py) in arrangement, not only in
 wording: ALL-CAPS labels with colons, labels and values in separate columns drawn one column after
 the other (text order does not pair them) and a header row over a value row, a payment ledger with
 a running balance, words run together. Their wordings are not tuned into vocabulary.toml: the reader
@@ -18,7 +18,8 @@ from fpdf import FPDF
 from test_bill_fields import pages_of
 
 from recon.errors import UnknownFormat
-from recon.importers.bill_pdf import LETTER, UNREADABLE_PAGE, BillPdfImporter, read_bills
+from recon.importers.bills import BillPdfImporter
+from recon.importers.bills.grouping import LETTER, UNREADABLE_PAGE, read_bills
 
 Page = list[tuple[float, float, str]]          # (x, y from the top, text) in points, in drawing order
 
@@ -226,7 +227,8 @@ def test_a_derived_payment_below_zero_is_not_made_up() -> None:
     ("New Charges for March 2026                 143.00", D("143.00")),
 ])
 def test_label_then_words_then_the_amount_at_the_right(line: str, value: D) -> None:
-    from recon.bills.fields import Line, find_fields
+    from recon.importers.bills.finder import find_fields
+    from recon.importers.bills.lines import Line
 
     f = find_fields([Line(line, 1)])
     name = "payments_received" if line.startswith("Pay") else "current_charges"
@@ -244,6 +246,7 @@ def test_label_then_words_then_the_amount_at_the_right(line: str, value: D) -> N
     ("Amount Due $1,234.56", "amount_due", D("1234.56")),
 ])
 def test_label_prefixes_and_credit_forms(line: str, field: str, value) -> None:
-    from recon.bills.fields import Line, find_fields
+    from recon.importers.bills.finder import find_fields
+    from recon.importers.bills.lines import Line
 
     assert find_fields([Line(line, 1)]).value(field) == value

@@ -2,7 +2,7 @@
 1-bit, stub torn off, coupon page missing -- and a phone photo saved as JPEG or PNG is read like a
 scan (reported with kind "bill_pdf"). A Connector letter that is not a bill is not turned into one.
 
-The images are made here: a bill rendered by recon.bills.render, rasterised with pypdfium2, then
+The images are made here: a bill rendered by tests/support/bill_render.py, rasterised with pypdfium2, then
 turned, thresholded, cropped, blurred and noised with Pillow/numpy.
 """
 from __future__ import annotations
@@ -17,14 +17,12 @@ from bill_factories import assert_same_bill, credit_bill, dental_bill, health_bi
 from fpdf import FPDF
 from PIL import Image, ImageFilter
 
-from recon.bills import ocr
-from recon.bills.ocr import estimate_skew, tesseract_missing_reason, to_grey
-from recon.bills.render import COUPON_TOP, PAGE_H, render_bill_pdf_bytes
 from recon.cache import ParseCache
 from recon.detect import identify
 from recon.errors import ParseError, UnknownFormat
-from recon.importers.bill_image import BillImageImporter
-from recon.importers.bill_pdf import BillPdfImporter
+from recon.importers.bills import BillImageImporter, BillPdfImporter, ocr
+from recon.importers.bills.ocr import estimate_skew, tesseract_missing_reason, to_grey
+from tests.support.bill_render import COUPON_TOP, PAGE_H, render_bill_pdf_bytes
 
 needs_tesseract = pytest.mark.skipif(tesseract_missing_reason() is not None,
                                      reason=f"OCR test skipped: {tesseract_missing_reason()}")

@@ -18,10 +18,11 @@ import pytest
 from test_bill_fields import pages_of
 from test_layouts import Page, read, write_pdf
 
-from recon.bills.fields import Line, find_fields
-from recon.bills.validate import INCONSISTENT, UNREAD_LINES, expected_amount_due
 from recon.checks.bills import arithmetic_gap
-from recon.importers.bill_pdf import read_bills
+from recon.importers.bills.finder import find_fields
+from recon.importers.bills.grouping import read_bills
+from recon.importers.bills.lines import Line
+from recon.importers.bills.validate import INCONSISTENT, UNREAD_LINES, expected_amount_due
 from recon.match import bill_charge
 
 HEAD = [("Massachusetts Health Connector", None),

@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from recon.bills.fields import BILLING_ACCOUNT_RE, ENROLLMENT_ID_RE, SUBSCRIBER_ID_RE
 from recon.dates import coverage_month_for_bill
+from recon.importers.bills.values import BILLING_ACCOUNT_RE, ENROLLMENT_ID_RE, SUBSCRIBER_ID_RE
 from recon.model import Bill
 from recon.money import format_money
 
@@ -97,55 +97,71 @@ def validate_bill(bill: Bill, *, coupon: Mapping[str, Any] | None = None,
                   confidence: Mapping[str, float] | None = None,
                   threshold: float = OCR_CONFIDENCE_MIN) -> list[str]:
     """Every check on one bill; returns warnings (empty when everything agrees)."""
-    coupon = coupon or {}
-    repeats = repeats or {}
     conf = confidence or {}
-    out: list[str] = []
+    return [*_check_identifiers(bill),
+            *_check_charges(bill, conf, threshold),
+            *_check_balance(bill, conf, threshold),
+            *_check_payment_items(bill, conf, threshold),
+            *_check_cycle(bill),
+            *_check_coupon(bill, coupon or {}, conf, threshold),
+            *_check_repeats(bill, repeats or {}, conf, threshold)]
 
-    # Identifiers by pattern (the reader enforces them; bills built elsewhere may not).
+
+def _check_identifiers(bill: Bill) -> list[str]:
+    """Identifiers by pattern (the reader enforces them; bills built elsewhere may not)."""
+    out: list[str] = []
     if not BILLING_ACCOUNT_RE.match(bill.billing_account or ""):
         out.append(f"billing_account {bill.billing_account!r} is not 9 digits starting with 7")
     if bill.subscriber_id is not None and not SUBSCRIBER_ID_RE.match(bill.subscriber_id):
         out.append(f"subscriber_id {bill.subscriber_id!r} is not 12 digits starting with 7")
     if bill.enrollment_id is not None and not ENROLLMENT_ID_RE.match(bill.enrollment_id):
         out.append(f"enrollment_id {bill.enrollment_id!r} does not look like RefID_<digits>")
+    return out
 
-    # Charges: premium - subsidies = current charges.
-    derived: Decimal | None = None
-    if bill.premium is not None:
-        derived = bill.premium - (bill.tax_credit or 0) - (bill.state_subsidy or 0)
-    unread = has_unread_lines(bill)
-    if derived is not None and bill.current_charges is not None and derived != bill.current_charges \
-            and not unread:
-        fields = ["premium", "tax_credit", "state_subsidy", "current_charges"]
-        out.append(_verdict(
-            f"premium {_m(bill.premium)} - tax credit {_m(bill.tax_credit)} - state subsidy "
-            f"{_m(bill.state_subsidy)} = {_m(derived)} but current charges shows "
-            f"{_m(bill.current_charges)} (fields: {', '.join(fields)})", fields, conf, threshold))
-    charges = charges_of(bill)
 
-    # The balance: previous - payments + adjustments + charges = amount due.
+def _check_charges(bill: Bill, conf: Mapping[str, float], threshold: float) -> list[str]:
+    """Premium - subsidies = current charges, when both are shown."""
+    if bill.premium is None or bill.current_charges is None:
+        return []
+    derived = bill.premium - (bill.tax_credit or 0) - (bill.state_subsidy or 0)
+    if derived == bill.current_charges or has_unread_lines(bill):
+        return []
+    fields = ["premium", "tax_credit", "state_subsidy", "current_charges"]
+    return [_verdict(
+        f"premium {_m(bill.premium)} - tax credit {_m(bill.tax_credit)} - state subsidy "
+        f"{_m(bill.state_subsidy)} = {_m(derived)} but current charges shows "
+        f"{_m(bill.current_charges)} (fields: {', '.join(fields)})", fields, conf, threshold)]
+
+
+def _check_balance(bill: Bill, conf: Mapping[str, float], threshold: float) -> list[str]:
+    """The balance: previous - payments + adjustments + charges = amount due."""
     expected = expected_amount_due(bill)
-    if expected is not None:
-        pay = bill.payments_received or Decimal(0)
-        adj = bill.adjustments or Decimal(0)
-        if expected != bill.amount_due:
-            fields = ["previous_balance", "payments_received", "adjustments",
-                      "current_charges" if bill.current_charges is not None else "premium", "amount_due"]
-            out.append(_verdict(
-                f"previous balance {_m(bill.previous_balance)} - payments {_m(pay)} + adjustments "
-                f"{_m(adj)} + charges {_m(charges)} = {_m(expected)} but amount due shows "
-                f"{_m(bill.amount_due)}", fields, conf, threshold))
+    if expected is None or expected == bill.amount_due:
+        return []
+    pay = bill.payments_received or Decimal(0)
+    adj = bill.adjustments or Decimal(0)
+    fields = ["previous_balance", "payments_received", "adjustments",
+              "current_charges" if bill.current_charges is not None else "premium", "amount_due"]
+    return [_verdict(
+        f"previous balance {_m(bill.previous_balance)} - payments {_m(pay)} + adjustments "
+        f"{_m(adj)} + charges {_m(charges_of(bill))} = {_m(expected)} but amount due shows "
+        f"{_m(bill.amount_due)}", fields, conf, threshold)]
 
-    # Itemised payments add up to the total shown.
-    if bill.payment_items and bill.payments_received is not None:
-        total = sum((p.amount for p in bill.payment_items), Decimal(0))
-        if total != bill.payments_received:
-            out.append(_verdict(
-                f"itemised payments add up to {_m(total)} but payments received shows "
-                f"{_m(bill.payments_received)}", ["payments_received"], conf, threshold))
 
-    # The monthly cycle.
+def _check_payment_items(bill: Bill, conf: Mapping[str, float], threshold: float) -> list[str]:
+    """Itemised payments add up to the total shown."""
+    if not bill.payment_items or bill.payments_received is None:
+        return []
+    total = sum((p.amount for p in bill.payment_items), Decimal(0))
+    if total == bill.payments_received:
+        return []
+    return [_verdict(f"itemised payments add up to {_m(total)} but payments received shows "
+                     f"{_m(bill.payments_received)}", ["payments_received"], conf, threshold)]
+
+
+def _check_cycle(bill: Bill) -> list[str]:
+    """The monthly cycle: coverage month after the bill month, due on the 23rd of the bill month."""
+    out: list[str] = []
     expected_month = coverage_month_for_bill(bill.bill_date)
     if bill.coverage_month != expected_month:
         out.append(f"coverage_month {bill.coverage_month} is not the month after the bill date "
@@ -154,8 +170,13 @@ def validate_bill(bill: Bill, *, coupon: Mapping[str, Any] | None = None,
             or bill.due_date.year != bill.bill_date.year):
         out.append(f"due_date {bill.due_date.isoformat()} is not the {DUE_DAY_OF_MONTH}rd of the bill month "
                    f"({bill.bill_date:%Y-%m})")
+    return out
 
-    # The coupon repeats page 1.
+
+def _check_coupon(bill: Bill, coupon: Mapping[str, Any], conf: Mapping[str, float],
+                  threshold: float) -> list[str]:
+    """The coupon repeats page 1."""
+    out: list[str] = []
     for name in ("billing_account", "amount_due", "due_date"):
         if name not in coupon or coupon[name] is None:
             continue
@@ -164,8 +185,13 @@ def validate_bill(bill: Bill, *, coupon: Mapping[str, Any] | None = None,
             out.append(_verdict(
                 f"coupon shows {name} {_show(coupon[name])} but the statement shows {_show(page1)}",
                 [name, f"coupon.{name}"], conf, threshold))
+    return out
 
-    # A field printed twice on the statement.
+
+def _check_repeats(bill: Bill, repeats: Mapping[str, Sequence[Any]], conf: Mapping[str, float],
+                   threshold: float) -> list[str]:
+    """A field printed twice on the statement shows one value."""
+    out: list[str] = []
     for name, values in sorted(repeats.items()):
         first = getattr(bill, name, None)
         others = [v for v in values if v != first]

@@ -1,7 +1,7 @@
 """A page image -> text lines with per-word confidences, through the tesseract command.
 
-Input: a PIL image of one page (rendered by bill_pdf.py with pypdfium2). Output: a list of
-`recon.bills.fields.Line`, each with its text (words joined by single spaces) and, per word, the
+Input: a PIL image of one page (rendered by pdf.py with pypdfium2, or a scan or photo from image.py). Output: a list of
+`recon.importers.bills.lines.Line`, each with its text (words joined by single spaces) and, per word, the
 character span in that text and tesseract's confidence (0-100).
 
 tesseract is called directly (``tesseract stdin stdout --psm 4 tsv``) rather than via pytesseract
@@ -24,7 +24,7 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
-from recon.bills.fields import Line
+from recon.importers.bills.lines import Line
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL.Image import Image

@@ -6,8 +6,8 @@ ofx|csv|check_register|bill_pdf|unknown: an image bill is a bill, reported as on
 
 Stages: bytes -> per frame: EXIF orientation applied (phones store the camera's rotation there),
 scaled to a page width OCR reads well (a 12-megapixel photo is cut down, a small image enlarged),
-then recon.bills.ocr.read_page_image (grey, deskew, 180-degree retry only when the first reading is
-poor) -> per-page lines, cached by content hash like the PDF pages -> bill_pdf.read_bills (the same
+then ocr.read_page_image (grey, deskew, 180-degree retry only when the first reading is
+poor) -> per-page lines, cached by content hash like the PDF pages -> grouping.read_bills (the same
 field finder, grouping, letter rejection and validation as every other bill).
 
 Rejections: "image is corrupt or truncated: <detail>", "cannot read an image bill: <why OCR is
@@ -20,7 +20,8 @@ import logging
 from pathlib import Path
 
 from recon.errors import InputError, ParseError
-from recon.importers.bill_pdf import PagedBillImporter, PageText
+from recon.importers.bills.importer import PagedBillImporter
+from recon.importers.bills.pages import PageText
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class BillImageImporter(PagedBillImporter):
         return isinstance(head, bytes | bytearray) and any(bytes(head[:8]).startswith(m) for m in MAGIC)
 
     def _salt(self) -> str:
-        from recon.bills.ocr import ocr_settings
+        from recon.importers.bills.ocr import ocr_settings
 
         return f"{PARSER_VERSION};{ocr_settings()};side={PAGE_MIN_SIDE}-{PAGE_MAX_SIDE}"
 
@@ -51,7 +52,7 @@ class BillImageImporter(PagedBillImporter):
 def _ocr_frames(data: bytes, display: str) -> tuple[list[PageText], list[str]]:
     from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-    from recon.bills.ocr import OcrUnavailable, read_page_image, tesseract_missing_reason
+    from recon.importers.bills.ocr import OcrUnavailable, read_page_image, tesseract_missing_reason
 
     reason = tesseract_missing_reason()
     if reason:
@@ -84,7 +85,7 @@ def _fit(image):  # type: ignore[no-untyped-def]
     """Scale so that the long side is within [PAGE_MIN_SIDE, PAGE_MAX_SIDE] pixels."""
     from PIL import Image
 
-    from recon.bills.ocr import to_grey
+    from recon.importers.bills.ocr import to_grey
 
     grey = to_grey(image)
     side = max(grey.size)

@@ -1,0 +1,1 @@
+"""Test-data generators shared by tests and scripts (not part of the recon package)."""
