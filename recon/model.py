@@ -260,6 +260,18 @@ class Report:
             index = self.cache[BillStatus] = {s.bill_id: s for s in self.statuses}
         return index[bill_id]
 
+    def evidence_numbers(self) -> frozenset[str]:
+        """The long numbers a member needs as evidence, shown in full in every output (recon.privacy):
+        billing account numbers, ACH trace numbers, check numbers and FITIDs of this run."""
+        got = self.cache.get("evidence_numbers")
+        if got is None:
+            nums = {r.bill.billing_account for r in self.bills}
+            for t in self.transactions:
+                nums.update(x for x in (t.trace, t.check_number) if x)
+                nums.update(s.fitid for s in t.sources if s.fitid)
+            got = self.cache["evidence_numbers"] = frozenset(nums)
+        return got
+
 
 def fast_constructor(cls: type) -> Callable[..., object]:
     """A faster positional constructor for a frozen slots dataclass without __post_init__.

@@ -29,11 +29,12 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from recon.model import Report
+from recon.privacy import mask_numbers, strip_controls
 from recon.report.table import next_steps
 
 log = logging.getLogger(__name__)
@@ -241,41 +242,25 @@ def data_dir_lock(data_dir: Path) -> Iterator[None]:
 
 
 class MaskNumbers(logging.Filter):
-    """Mask long digit runs (bank account numbers) in log records, keeping the last four digits.
-
-    Kept as written: Connector billing account numbers (public on every bill, needed to act) and
-    YYYYMMDD dates inside transaction ids.
+    """Mask long digit runs (bank account numbers) in log records, keeping the last four digits,
+    and remove control characters, so a newline in a file name cannot forge a log line
+    (recon.privacy). Kept as written: the numbers in ``keep`` (Connector billing account numbers,
+    public on every bill and needed to act) and YYYYMMDD dates inside transaction ids.
     """
-
-    _RUN = re.compile(r"(?<!\d)\d{8,}(?!\d)")
 
     def __init__(self, keep: set[str] | None = None) -> None:
         super().__init__()
         self.keep = keep or set()
 
-    def _mask(self, m: re.Match[str]) -> str:
-        s = m.group(0)
-        if s in self.keep or (len(s) == 8 and _is_yyyymmdd(s)):
-            return s
-        return "****" + s[-4:]
-
     def filter(self, record: logging.LogRecord) -> bool:
         msg = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        record.msg = self._RUN.sub(self._mask, msg)
+        record.msg = mask_numbers(strip_controls(msg, newlines=False), self.keep)
         record.args = None
         if record.exc_text:
-            record.exc_text = self._RUN.sub(self._mask, record.exc_text)
+            record.exc_text = mask_numbers(strip_controls(record.exc_text), self.keep)
         return True
-
-
-def _is_yyyymmdd(s: str) -> bool:
-    try:
-        datetime.strptime(s, "%Y%m%d")
-    except ValueError:
-        return False
-    return s.startswith(("19", "20"))
 
 
 @contextlib.contextmanager

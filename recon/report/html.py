@@ -20,6 +20,7 @@ from pathlib import Path
 
 from recon.model import Finding, Report
 from recon.money import dollars
+from recon.privacy import for_people
 from recon.report.csv_out import LedgerRow, PaymentLine, bill_where, finding_evidence, findings_for, ledger
 from recon.report.json_report import write_atomic
 
@@ -308,7 +309,7 @@ def render_html(report: Report) -> str:
         out.append(f'<section class="contact"><h2>Whom to call</h2><p>{_e(r.contact)}</p></section>')
     out.append("<footer>Made by recon. Bank account numbers are shown by their last four digits only; "
                "Connector billing account numbers in full.</footer></body></html>\n")
-    return "\n".join(out)
+    return for_people("\n".join(out), report.evidence_numbers())
 
 
 def write_html(report: Report, outdir: Path) -> Path:

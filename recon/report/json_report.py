@@ -17,6 +17,7 @@ from typing import Any
 from recon.model import Report, Source
 from recon.money import format_money
 from recon.normalize.transactions import last4
+from recon.privacy import for_people
 from recon.sorting import sorted_by
 
 SCHEMA_ID = "recon.report/1"
@@ -36,13 +37,16 @@ def _source(s: Source) -> dict[str, Any]:
 
 
 def sections(r: Report) -> dict[str, Any]:
-    """The report in schema order: scalars as values, lists as generators of item dicts."""
+    """The report in schema order: scalars as values, lists as generators of item dicts. Messages,
+    errors, notes and warnings are text for people (recon.privacy); paths stay as given."""
+    keep = r.evidence_numbers()
     return {
         "schema": SCHEMA_ID,
         "as_of": r.as_of.isoformat(),
         "inputs": (
-            {"path": i.path, "kind": i.kind, "status": i.status, "error": i.error, "records": i.records,
-             "notes": list(i.notes)}
+            {"path": i.path, "kind": i.kind, "status": i.status,
+             "error": None if i.error is None else for_people(i.error, keep), "records": i.records,
+             "notes": [for_people(n, keep) for n in i.notes]}
             for i in sorted(r.inputs, key=lambda i: i.path)
         ),
         "transactions": (
@@ -62,7 +66,7 @@ def sections(r: Report) -> dict[str, Any]:
              "adjustments": _m(b.adjustments), "premium": _m(b.premium), "subsidy": _m(b.subsidy),
              "source": {"path": b.source.path, "page": b.source.page or 1},
              "sources": [{"path": c.path, "page": c.page or 1} for c in (b.source, *b.copies)],
-             "warnings": list(b.warnings)}
+             "warnings": [for_people(w, keep) for w in b.warnings]}
             for ref in sorted(r.bills, key=lambda x: x.id) for b in [ref.bill]
         ),
         "matches": (
@@ -74,7 +78,7 @@ def sections(r: Report) -> dict[str, Any]:
             {"type": f.type, "severity": f.severity, "billing_account": f.billing_account,
              "coverage_month": f.coverage_month, "amount": _m(f.amount),
              "transaction_ids": list(f.transaction_ids), "bill_ids": list(f.bill_ids),
-             "message": f.message, "accepted": f.accepted}
+             "message": for_people(f.message, keep), "accepted": f.accepted}
             for f in sort_findings(r.findings)
         ),
     }

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from recon.model import Report
 from recon.money import dollars
+from recon.privacy import for_people
 from recon.report.json_report import sort_findings
 
 
@@ -85,7 +86,7 @@ def render(report: Report, verbose: bool = False, quiet: bool = False) -> str:
             out.append("Notes:")
             for p, n in notes:
                 out.append(f"  {p + ': ' if p and not n.startswith(p) else ''}{n}")
-    return "\n".join(out) + "\n"
+    return for_people("\n".join(out), report.evidence_numbers()) + "\n"
 
 
 def next_steps(report: Report, types: set[str]) -> list[str]:
