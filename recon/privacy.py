@@ -10,7 +10,7 @@ removed, so nothing echoed can rewrite a terminal or forge a line in a log.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 _RUN = re.compile(r"(?<!\d)\d{8,}(?!\d)")
@@ -29,8 +29,13 @@ def _is_yyyymmdd(s: str) -> bool:
     return True
 
 
-def mask_numbers(text: str, keep: Iterable[str] = ()) -> str:
-    """Every run of 8+ digits not in ``keep`` (and not a YYYYMMDD date) -> "****" + its last four."""
+def mask_numbers(text: str, keep: Iterable[str] | Callable[[], Iterable[str]] = ()) -> str:
+    """Every run of 8+ digits not in ``keep`` (and not a YYYYMMDD date) -> "****" + its last four.
+    ``keep`` may be a function, called only when the text has such a run (most texts have none)."""
+    if _RUN.search(text) is None:
+        return text
+    if callable(keep):
+        keep = keep()
     kept = keep if isinstance(keep, (set, frozenset)) else set(keep)
 
     def sub(m: re.Match[str]) -> str:
@@ -48,6 +53,6 @@ def strip_controls(text: str, newlines: bool = True) -> str:
     return text if newlines else text.replace("\n", " ").replace("\t", " ")
 
 
-def for_people(text: str, keep: Iterable[str] = ()) -> str:
+def for_people(text: str, keep: Iterable[str] | Callable[[], Iterable[str]] = ()) -> str:
     """Both: what every output a person reads applies to its text."""
     return mask_numbers(strip_controls(text), keep)

@@ -58,15 +58,15 @@ def one_time_wording(t: Transaction) -> bool:
 
 
 def find_autopay_draws(txs: Iterable[Transaction], config: Config) -> dict[str, str]:
-    """{debit id: why it is an AutoPay draw} (see module docstring)."""
+    """{debit id: why it is an AutoPay draw} for the draws recognised by their pattern, beyond those
+    whose text already says AutoPay (see module docstring)."""
     out: dict[str, str] = {}
     groups: dict[tuple[str, ...], list[Transaction]] = defaultdict(list)
     for t in txs:
         if t.amount >= 0 or t.check_number or t.date_written:
             continue
         if t.autopay:
-            out[t.id] = "the bank's text says AutoPay"
-            continue
+            continue    # the text says so already (Transaction.autopay): nothing to add
         if not one_time_wording(t):
             groups[signature(t)].append(t)
     for draws in groups.values():

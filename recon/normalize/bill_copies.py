@@ -27,19 +27,42 @@ def _same(a: Bill, b: Bill) -> bool:
     return all(x is None or y is None or x == y for x, y in ((getattr(a, n), getattr(b, n)) for n in _AMOUNTS))
 
 
+def _key(b: Bill) -> tuple:
+    return (b.billing_account, b.coverage_month, b.bill_date, b.due_date, b.amount_due)
+
+
 def merge_bill_copies(bills: list[Bill]) -> list[Bill]:
-    """One Bill per real bill, in the order of the first copy (see module docstring)."""
+    """One Bill per real bill, in the order of the first copy (see module docstring).
+
+    An organisation's 1.2M bills have no copies: one pass of key hashes finds the few keys that
+    repeat, and only their bills are grouped (a dict of every key would hold 200 MB for nothing)."""
+    seen: set[int] = set()
+    repeated: set[int] = set()
+    for b in bills:
+        h = hash(_key(b))
+        if h in seen:
+            repeated.add(h)
+        seen.add(h)
+    del seen
+    if not repeated:
+        return bills
+    candidates = [b for b in bills if hash(_key(b)) in repeated]
+    merged = _merge_groups(candidates)
+    ids = {id(b) for b in candidates}
+    return [b for b in bills if id(b) not in ids] + merged
+
+
+def _merge_groups(bills: list[Bill]) -> list[Bill]:
     groups: dict[tuple, list[list[Bill]]] = {}
     order: list[list[Bill]] = []
     for b in sorted(bills, key=lambda b: (b.source.path, b.source.page or 0)):
-        key = (b.billing_account, b.coverage_month, b.bill_date, b.due_date, b.amount_due)
-        for group in groups.setdefault(key, []):
+        for group in groups.setdefault(_key(b), []):
             if all(_same(b, other) for other in group):
                 group.append(b)
                 break
         else:
             group = [b]
-            groups[key].append(group)
+            groups[_key(b)].append(group)
             order.append(group)
     out = []
     for group in order:

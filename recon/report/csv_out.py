@@ -222,7 +222,7 @@ def _cell(v: object) -> str:
     return s
 
 
-def _csv(header: list[str], rows: list[list[object]], keep: frozenset[str] = frozenset()) -> str:
+def _csv(header: list[str], rows: list[list[object]], keep=frozenset()) -> str:
     """CSV text; every cell as people read it (recon.privacy: private numbers masked, no controls)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -269,7 +269,7 @@ def findings_csv(report: Report) -> str:
              " | ".join(finding_evidence(report, f)), " ".join(f.transaction_ids), " ".join(f.bill_ids),
              f.accepted]
             for f in sort_findings(report.findings)]
-    return _csv(header, rows, report.evidence_numbers())
+    return _csv(header, rows, report.evidence_numbers)
 
 
 def _payment_cell(p: PaymentLine) -> str:
@@ -296,7 +296,7 @@ def ledger_csv(report: Report) -> str:
                          b.due_date.isoformat(), _m(b.amount_due), _m(s.charge), _m(row.paid),
                          _m(s.paid_on_time), _m(s.paid_late), row.status, len(row.payments),
                          " | ".join(_payment_cell(p) for p in row.payments), bill_where(b)])
-    return _csv(header, rows, report.evidence_numbers())
+    return _csv(header, rows, report.evidence_numbers)
 
 
 def matches_csv(report: Report) -> str:
@@ -317,7 +317,7 @@ def matches_csv(report: Report) -> str:
             payment_method(t) if t else "", payment_reference(t) if t else "",
             (mask_account(t.account) or "") if t else "", f"{a.confidence:.2f}", a.reason,
             "yes" if a.override else "", transaction_where(t) if t else ""])
-    return _csv(header, rows, report.evidence_numbers())
+    return _csv(header, rows, report.evidence_numbers)
 
 
 def write_outputs(report: Report, outdir: Path) -> list[Path]:

@@ -309,7 +309,7 @@ def render_html(report: Report) -> str:
         out.append(f'<section class="contact"><h2>Whom to call</h2><p>{_e(r.contact)}</p></section>')
     out.append("<footer>Made by recon. Bank account numbers are shown by their last four digits only; "
                "Connector billing account numbers in full.</footer></body></html>\n")
-    return for_people("\n".join(out), report.evidence_numbers())
+    return for_people("\n".join(out), report.evidence_numbers)
 
 
 def write_html(report: Report, outdir: Path) -> Path:

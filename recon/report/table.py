@@ -86,7 +86,7 @@ def render(report: Report, verbose: bool = False, quiet: bool = False) -> str:
             out.append("Notes:")
             for p, n in notes:
                 out.append(f"  {p + ': ' if p and not n.startswith(p) else ''}{n}")
-    return for_people("\n".join(out), report.evidence_numbers()) + "\n"
+    return for_people("\n".join(out), report.evidence_numbers) + "\n"
 
 
 def next_steps(report: Report, types: set[str]) -> list[str]:

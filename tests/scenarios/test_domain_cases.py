@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from recon.checks.bills import bill_status
 from recon.config import AccountConfig, AutopayPeriod
 from tests.scenarios.builder import Scenario, finding_types
 
@@ -17,8 +16,9 @@ def types(result):
 
 
 def statuses(result):
-    return {s.bill.coverage_month + ("" if s.bill.billing_account == "712345678" else "d"):
-            bill_status(s, result.report.as_of) for s in result.match.states.values()}
+    report = result.report
+    return {r.bill.coverage_month + ("" if r.bill.billing_account == "712345678" else "d"):
+            report.status_of(r.id).status for r in report.bills}
 
 
 def test_clean_year_has_no_findings():
