@@ -262,10 +262,14 @@ class Report:
 
     def evidence_numbers(self) -> frozenset[str]:
         """The long numbers a member needs as evidence, shown in full in every output (recon.privacy):
-        billing account numbers, ACH trace numbers, check numbers and FITIDs of this run."""
+        billing account numbers and enrollment IDs, ACH trace numbers, check numbers and FITIDs of
+        this run."""
         got = self.cache.get("evidence_numbers")
         if got is None:
             nums = {r.bill.billing_account for r in self.bills}
+            # The enrollment ID a member pays with online ("RefID" then digits).
+            nums.update("".join(ch for ch in r.bill.enrollment_id if ch.isdigit())
+                        for r in self.bills if r.bill.enrollment_id)
             for t in self.transactions:
                 nums.update(x for x in (t.trace, t.check_number) if x)
                 nums.update(s.fitid for s in t.sources if s.fitid)

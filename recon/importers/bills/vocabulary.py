@@ -119,21 +119,24 @@ def _alternatives(wordings: list[tuple[str, str | None]]) -> str:
     """Wordings (in priority order, each with a group name or None) -> one search pattern, tried
     only at a word start and, there, only the wordings that can start with that character; the
     wordings that share a first word share its pattern (tried once), and each wording ends in its
-    own empty named group, so that the match's ``lastgroup`` names it."""
+    own empty named group, so that the match's ``lastgroup`` names it; the end-of-wording test
+    follows the whole alternation once (the compiled pattern is a third the size)."""
     by_head: dict[str, list[str]] = {}
     first_chars: dict[str, str] = {}
     for wording, group in wordings:
         tokens = _TOKEN.findall(wording)
         many = len(tokens) > 1       # a lone plural word ("Payments") is not read in the singular
         pats = [_token_pattern(t, many) for t in tokens]
-        rest = "".join(_BETWEEN + p for p in pats[1:]) + _WORDING_END + (f"(?P<{group}>)" if group else "")
+        rest = "".join(_BETWEEN + p for p in pats[1:]) + (f"(?P<{group}>)" if group else "")
         by_head.setdefault(pats[0], []).append(rest)
         first_chars.setdefault(pats[0], _first_chars(wording))
     by_first: dict[str, list[str]] = {}
     for head, rests in by_head.items():
         by_first.setdefault(first_chars[head], []).append(f"{head}(?:{'|'.join(rests)})")
+    # The end of a wording is the same test for all of them, so it is written once, after the
+    # alternation: a wording whose end fails there backtracks into the next one, as before.
     return r"(?<![A-Za-z0-9])(?:" + "|".join(
-        f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()) + ")"
+        f"(?=[{fc}])(?:{'|'.join(alts)})" for fc, alts in by_first.items()) + ")" + _WORDING_END
 
 
 def _stem(word: str) -> str:
