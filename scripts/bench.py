@@ -12,6 +12,8 @@ measures, each figure a median over interleaved runs, each ratio pair by pair in
   OFX              OfxImporter().extract vs one regex pass, at N/10 and N (linearity)
   bill PDFs        BillPdfImporter().extract (text + fields + validation) ms a page, beside
                    pypdfium2 text extraction alone
+  scanned bill     an image-only 200-dpi bill page read by BillPdfImporter (render + OCR), beside
+                   tesseract alone on the same page image, and the cached re-read
   classification   recon.normalize.transactions.Classifier over 1,000,000 descriptions vs set() de-duplication
   matching         recon.match.allocate.match() 1,000,000 draws x 100,000 accounts' 12 bills (built in
                    memory) vs a dict (account, month) -> amount hash join; checks timed beside it
@@ -311,6 +313,51 @@ def bench_bills(hh: Path, repeat: int) -> None:
          "(pypdfium2 text only)", f"{ratio_med(ti, tf):.2f}x", ms <= 3.0)
 
 
+def bench_scan(hh: Path, tmp: Path, repeat: int) -> None:
+    """A scanned (image-only) bill page read by recon, cold and from the cache, beside tesseract
+    alone on the same page image with the same settings (what OCR itself costs)."""
+    import io
+    import os
+
+    import pypdfium2 as pdfium
+
+    from recon.cache import ParseCache
+    from recon.importers.bills import BillPdfImporter
+    from recon.importers.bills.ocr import TESSERACT_LANG, TESSERACT_PSM, tesseract_missing_reason
+
+    if tesseract_missing_reason():
+        goal("scanned bill page <= 1.2x tesseract alone", "skipped", "-", "-", None, "tesseract missing")
+        return
+    src = sorted((hh / "bills").glob("*.pdf"))[0]
+    page = pdfium.PdfDocument(src.read_bytes())[0]
+    image = page.render(scale=200 / 72, grayscale=True).to_pil()    # a 200-dpi scan
+    scan = tmp / "scan.pdf"
+    image.convert("RGB").save(scan, "PDF", resolution=200.0)
+    pgm = io.BytesIO()
+    image.save(pgm, "PPM")
+    pgm_bytes = pgm.getvalue()
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    say("scanned bill page (200 dpi, image-only PDF)")
+
+    def recon_cold() -> None:
+        assert len(BillPdfImporter().extract(scan, "scan.pdf").bills) == 1
+
+    def tesseract_alone() -> None:
+        subprocess.run(["tesseract", "stdin", "stdout", "--psm", str(TESSERACT_PSM), "-l", TESSERACT_LANG, "tsv"],
+                       input=pgm_bytes, capture_output=True, check=True, env=env)
+
+    cache = ParseCache(tmp / "scan-cache")
+    BillPdfImporter(cache=cache).extract(scan, "scan.pdf")
+
+    def recon_cached() -> None:
+        assert len(BillPdfImporter(cache=cache).extract(scan, "scan.pdf").bills) == 1
+
+    tr, tt, tc = paired_calls([recon_cold, tesseract_alone, recon_cached], max(repeat, 5))
+    r = ratio_med(tr, tt)
+    goal("scanned bill page <= 1.2x tesseract alone", fmt_s(med(tr)), f"{fmt_s(med(tt))} (tesseract alone)",
+         f"{r:.2f}x", r <= 1.2, f"cached re-read {fmt_s(med(tc))}")
+
+
 def bench_classifier(n: int, repeat: int) -> None:
     from recon.config import Config
     from recon.normalize.transactions import Classifier
@@ -502,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_csv(csv_path, csv_rows, repeat)
         bench_ofx(tmp, ofx_n, repeat)
         bench_bills(hh, repeat)
+        bench_scan(hh, tmp, repeat)
         bench_classifier(clf_n, repeat)
         if not args.no_org:
             bench_match(accounts, draws, repeat)
