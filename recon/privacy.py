@@ -56,3 +56,11 @@ def strip_controls(text: str, newlines: bool = True) -> str:
 def for_people(text: str, keep: Iterable[str] | Callable[[], Iterable[str]] = ()) -> str:
     """Both: what every output a person reads applies to its text."""
     return mask_numbers(strip_controls(text), keep)
+
+
+def last4(account: str | None) -> str | None:
+    """The last four digits of a bank account id (what every output shows of it)."""
+    if not account:
+        return None
+    digits = re.sub(r"\D", "", account)
+    return (digits or account)[-4:]

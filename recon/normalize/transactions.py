@@ -22,6 +22,7 @@ import recon.normalize.payees as payees
 from recon.config import Config
 from recon.model import AchFields, BankRecord, Bill, CheckEntry, Source, Transaction, fast_constructor
 from recon.normalize.ach import parse_ach
+from recon.privacy import last4
 
 _RETURN = re.compile(payees.RETURN_WORDS)
 _AUTOPAY = re.compile(payees.AUTOPAY_WORDS)
@@ -107,13 +108,6 @@ def _check_number(r: BankRecord) -> str | None:
         return None
     m = _CHECK_DESC.match(norm_text(r.description))
     return m.group(1) if m else None
-
-
-def last4(account: str | None) -> str | None:
-    if not account:
-        return None
-    digits = re.sub(r"\D", "", account)
-    return (digits or account)[-4:]
 
 
 @dataclass(slots=True)

@@ -16,8 +16,7 @@ from typing import Any
 
 from recon.model import Report, Source
 from recon.money import format_money
-from recon.normalize.transactions import last4
-from recon.privacy import for_people
+from recon.privacy import for_people, last4
 from recon.sorting import sorted_by
 
 SCHEMA_ID = "recon.report/1"
