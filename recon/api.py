@@ -48,7 +48,7 @@ def display_path(p: Path) -> str:
     """Paths in reports: relative to the working directory when under it, POSIX separators."""
     try:
         return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):    # outside the working folder, or a link loop
         return p.as_posix()
 
 
@@ -83,8 +83,10 @@ def read_inputs(paths: list[Path], config: Config, strict: bool = False, profile
     from recon.importers import all_importers
 
     importers = all_importers(profile=profile, profile_dirs=config.profile_dirs, cache_dir=cache_dir)
-    files = discover(paths)
-    out: list[tuple[InputResult, ImportResult | None]] = []
+    files, skipped = discover(paths)
+    out: list[tuple[InputResult, ImportResult | None]] = [
+        (InputResult(display_path(p), "unknown", "rejected", f"{display_path(p)}: {why}", 0), None)
+        for p, why in skipped]
     for n, p in enumerate(files, 1):
         display = display_path(p)
         if progress:

@@ -1,7 +1,9 @@
 """File -> its importer, or a rejection. Kinds come from content, not only the extension."""
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 from recon.errors import AmbiguousFormat, InputError, UnknownFormat
@@ -14,20 +16,53 @@ IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "recon.toml", "calls.j
 IGNORED_DIRS = {".git", "__pycache__", ".recon-cache"}
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Files and folders (walked recursively) -> sorted unique file list."""
+def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files and folders (walked recursively, following links to folders) -> (the sorted unique
+    files to read, and every other path met with why it is not read). Nothing walked is dropped in
+    silence: a pipe or device (opening one would hang), a folder that cannot be listed, a link that
+    leads back into a folder already walked (a loop), a broken link."""
     found: set[Path] = set()
-    for p in paths:
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS and not d.startswith("."))
-                for f in files:
-                    if f in IGNORED_NAMES or f.startswith("."):
-                        continue
-                    found.add(Path(root) / f)
-        else:
+    skipped: dict[Path, str] = {}
+    walked: set[Path] = set()      # real paths of the folders walked: a link loop is seen once
+
+    def visit(p: Path) -> None:
+        try:
+            st = p.stat()
+        except OSError as exc:
+            skipped[p] = ("a link that leads back to itself (a loop): not read" if exc.errno == errno.ELOOP
+                          else "a link to nothing (broken link)" if p.is_symlink()
+                          else f"cannot read: {exc.strerror or exc}")
+            return
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                real = p.resolve()
+            except (RuntimeError, OSError):
+                skipped[p] = "a link that leads back to itself (a loop): not read"
+                return
+            if real in walked:
+                skipped[p] = f"a link to a folder already read ({real.name}): not read twice"
+                return
+            walked.add(real)
+            try:
+                entries = sorted(os.scandir(p), key=lambda e: e.name)
+            except OSError as exc:
+                skipped[p] = f"cannot read folder: {exc.strerror or exc}"
+                return
+            for e in entries:
+                if e.name.startswith(".") or e.name in IGNORED_NAMES or e.name in IGNORED_DIRS:
+                    continue
+                visit(Path(e.path))
+        elif stat.S_ISREG(st.st_mode):
             found.add(p)
-    return sorted(found, key=lambda x: str(x))
+        else:
+            skipped[p] = "not a regular file (a pipe, socket or device): not read"
+
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            found.add(p)       # identify rejects it with "file does not exist"
+        else:
+            visit(p)
+    return sorted(found, key=str), sorted(skipped.items(), key=lambda x: str(x[0]))
 
 
 def identify(path: Path, display: str, importers: list[Importer] | None = None,
@@ -35,6 +70,8 @@ def identify(path: Path, display: str, importers: list[Importer] | None = None,
     """Ask every importer; exactly one must claim the file."""
     if not path.exists():
         raise InputError("file does not exist", path=display)
+    if not path.is_file():
+        raise InputError("not a regular file (a folder, pipe or device): not read", path=display)
     try:
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
