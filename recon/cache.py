@@ -44,6 +44,7 @@ class ParseCache:
 
     def __init__(self, dir: Path) -> None:
         self.dir = Path(dir)
+        self.broken: str | None = None     # why entries can no longer be written (run goes on without)
 
     def _path(self, key: str) -> Path:
         if not key or not all(c in "0123456789abcdef" for c in key):
@@ -58,10 +59,24 @@ class ParseCache:
             return None
 
     def put(self, key: str, data: bytes) -> None:
-        """Store ``data`` under ``key`` atomically (tmp file + os.replace)."""
+        """Store ``data`` under ``key`` atomically (tmp file + os.replace). A cache that cannot be
+        written (read-only folder, full disk) is not an error of the file being read: the entry is
+        not kept, ``broken`` says why, and later puts are skipped."""
+        if self.broken is not None:
+            return
         target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        except OSError as exc:
+            self.broken = f"{self.dir}: {exc.strerror or exc}"
+            return
+        try:
+            self._write(fd, tmp, target, data)
+        except OSError as exc:
+            self.broken = f"{self.dir}: {exc.strerror or exc}"
+
+    def _write(self, fd: int, tmp: str, target: Path, data: bytes) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

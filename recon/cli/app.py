@@ -62,19 +62,60 @@ def run(
     from recon.report.table import render
 
     require_inputs(inputs)
+    cache_dir = _usable_cache(out / ".recon-cache") if cache else None
     progress = progress_printer(not quiet)
     try:
-        result = run_api(list(inputs), day, cfg, profile=profile, progress=progress,
-                         cache_dir=(out / ".recon-cache") if cache else None)
+        result = run_api(list(inputs), day, cfg, profile=profile, progress=progress, cache_dir=cache_dir)
     except ConfigError as exc:
         err(f"recon: configuration error: {exc}")
         raise typer.Exit(2) from None
     finally:
         clear_progress(progress)
-    path, *_, html = write_outputs(result.report, out)
+    path, *_, html = _publish(out, lambda folder: write_outputs(result.report, folder))
     sys.stdout.write(render(result.report, verbose=verbose, quiet=quiet))
     sys.stdout.write(f"\nReport written to {path}; also findings.csv, ledger.csv, matches.csv and "
                      f"{html.name} in {out}\n")
+
+
+def _usable_cache(cache_dir: Path) -> Path | None:
+    """The parse cache folder when it can be written; else None, said on stderr (the run goes on)."""
+    import tempfile
+
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        err(f"recon: warning: cannot write the parse cache {cache_dir} ({exc.strerror or exc}); "
+            "running without it (every file is read afresh)")
+        return None
+    return cache_dir
+
+
+def _publish(out: Path, write) -> list[Path]:  # type: ignore[no-untyped-def]
+    """Write every output into a new folder inside OUTDIR, then move them into place: a full disk or
+    a failure half-way leaves the previous run's files as they were (exit 2 with a message)."""
+    import os
+    import shutil
+    import tempfile
+
+    tmp: Path | None = None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".recon-new-", dir=out))
+        written = write(tmp)
+        final = []
+        for p in written:
+            os.replace(p, out / p.name)
+            final.append(out / p.name)
+        return final
+    except OSError as exc:
+        err(f"recon: could not write the outputs in {out}: {exc.strerror or exc}; "
+            "the files of an earlier run there were left as they were")
+        raise typer.Exit(2) from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 @app.command()
