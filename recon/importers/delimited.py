@@ -91,6 +91,7 @@ class Rows:
     delimiter: str
     codec: str
     total_lines: int
+    cut: bool = False        # the text ends without a line break: its last row may be cut short
 
 
 def split_rows(text: str, delimiter: str) -> Rows:
@@ -131,7 +132,8 @@ def _split(text: str, delimiter: str, escapechar: str | None) -> Rows:
     if text.endswith("\n") and cells and not cells[-1] and starts[-1] > text.count("\n"):
         cells.pop()
         starts.pop()
-    return Rows(cells, starts, delimiter, "", text.count("\n") + (0 if text.endswith("\n") else 1))
+    return Rows(cells, starts, delimiter, "", text.count("\n") + (0 if text.endswith("\n") else 1),
+                bool(text) and not text.endswith("\n"))
 
 
 def read_rows(data: bytes, delimiter: str | None = None, encoding: str | None = None) -> Rows:
@@ -147,7 +149,7 @@ def read_rows(data: bytes, delimiter: str | None = None, encoding: str | None = 
             pass
     delim = delimiter or sniff_delimiter(text.split("\n", SNIFF_LINES)[:SNIFF_LINES])
     rows = split_rows(text, delim)
-    return Rows(rows.cells, rows.lines, delim, codec, rows.total_lines)
+    return Rows(rows.cells, rows.lines, delim, codec, rows.total_lines, rows.cut)
 
 
 def clean_cell(s: str) -> str:

@@ -74,6 +74,12 @@ def render(report: Report, verbose: bool = False, quiet: bool = False) -> str:
         out.append("")
         out.append("No Connector bill was read, so no payment can be matched to a bill: add the bill "
                    "PDFs (or scans) to the inputs.")
+    left_out = [(i.path, n) for i in report.inputs if i.status == "ok" for n in i.notes if "not read" in n]
+    if left_out:
+        out.append("")
+        out.append(f"Read, with {len(left_out)} part(s) left out (incomplete or unreadable; never counted):")
+        for p, n in left_out:
+            out.append(f"  {p}: {n}")
     if rejected:
         out.append("")
         out.append("Rejected inputs:")

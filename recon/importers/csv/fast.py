@@ -99,10 +99,12 @@ def read_columns(data: bytes, rows: Rows, lay: Layout, display: str) -> ImportRe
 
 
 def _layout_fits(data: bytes, rows: Rows, lay: Layout) -> bool:
-    """UTF-8, a one-character delimiter, signed or negated amounts, one text column, no NULs."""
+    """UTF-8, a one-character delimiter, signed or negated amounts, one text column, no NULs, and
+    a final line break."""
     return (rows.codec in ("utf-8", "utf-8-sig") and lay.style in ("signed", "negated")
             and lay.simple_text and lay.start < len(rows.cells) and len(rows.delimiter) == 1
-            and lay.amount_col is not None and b"\x00" not in data)
+            and lay.amount_col is not None and b"\x00" not in data
+            and data.endswith(b"\n"))   # a file cut short is the per-row reader's (its last row is checked)
 
 
 def _scan_bytes(data: bytes, rows: Rows, lay: Layout) -> tuple[int, int] | None:

@@ -8,6 +8,7 @@ that does not parse raises ParseError naming the line, the value and the rule.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -38,11 +39,37 @@ _new_source = fast_constructor(Source)
 
 
 def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
-    """Apply a Layout to every row after the header."""
+    """Apply a Layout to every row after the header (but a last row the file ends inside)."""
     reader = _RowReader(lay, display)
-    for row, line in zip(rows.cells[lay.start:], rows.lines[lay.start:]):
+    items = list(zip(rows.cells[lay.start:], rows.lines[lay.start:]))
+    if rows.cut and items and _cut_short(items, rows.cells[lay.start - 1] if lay.start else None):
+        row, line = items.pop()
+        reader.notes.append(f"line {line}: the file ends inside this row (no line break after it, and "
+                            f"its last field is shorter than the others): not read, the file may be cut "
+                            f"off: {delimited_text(row)[:60]!r}")
+    for row, line in items:
         reader.read(row, line)
     return reader.result()
+
+
+_WHOLE_AMOUNT = re.compile(r"\d[.,]\d{2}\)?\s*(?:CR|DR|-)?$", re.IGNORECASE)
+
+
+def _cut_short(items: list[tuple[list[str], int]], header: list[str] | None) -> bool:
+    """Whether the last row of a file that ends without a line break was cut: fewer cells than the
+    header, or a last cell without the cents every other row's last cell shows."""
+    last = items[-1][0]
+    if header is not None and len(last) < len(header):
+        return True
+    others = [r[-1].strip() for r, _ in items[:-1] if r and r[-1].strip()]
+    if len(others) < 3 or not last or not last[-1].strip():
+        return False
+    whole = sum(bool(_WHOLE_AMOUNT.search(c)) for c in others)
+    return whole >= 0.9 * len(others) and not _WHOLE_AMOUNT.search(last[-1].strip())
+
+
+def delimited_text(row: list[str]) -> str:
+    return ",".join(row)
 
 
 class _RowReader:

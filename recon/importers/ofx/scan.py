@@ -21,6 +21,9 @@ _STRUCT_PATTERN = (
 )
 _STRUCT = re.compile(_STRUCT_PATTERN)
 _STRUCT_I = re.compile(_STRUCT_PATTERN, re.IGNORECASE)
+# A transaction's amount where no transaction block is open (inside a bank or card statement).
+_STRAY = re.compile(r"<TRNAMT>")
+_STRAY_I = re.compile(r"<TRNAMT>", re.IGNORECASE)
 _MIXED_ROOT = re.compile(r"<(?!OFX)[Oo][Ff][Xx]\s*>")
 _ENDS_STATEMENT = frozenset({"STMTRS", "CCSTMTRS", "INVSTMTRS", "STMTTRNRS", "CCSTMTTRNRS", "INVSTMTTRNRS",
                              "OFX"})
@@ -66,6 +69,7 @@ class StructureScanner:
     def scan(self, a: int, b: int, line: int) -> int:
         """Structural tags in text[a:b] and the leaves after them; returns the line number at b."""
         text, nl = self.text, self.nl
+        self.stray_transactions(a, b, line)
         owner: str | None = None
         pos = a
         for m in self.struct.finditer(text, a, b):
@@ -86,6 +90,16 @@ class StructureScanner:
         if owner is not None:
             self.content(owner, text[pos:b], line)
         return line + text.count(nl, pos, b)
+
+    def stray_transactions(self, a: int, b: int, line: int) -> None:
+        """Transaction data between the <STMTTRN> blocks (a block whose opening tag is damaged):
+        never a transaction, always a note with its line, so nothing is dropped in silence."""
+        text = self.text
+        find = _STRAY_I if self.struct is _STRUCT_I else _STRAY
+        for m in find.finditer(text, a, b):
+            at = line + text.count(self.nl, a, m.start())
+            self.doc.notes.append(f"line {at}: transaction data outside a <STMTTRN> block (a damaged "
+                                  f"tag?): not read: {text[m.start():m.start() + 60]!r}")
 
     def close_tag(self, tag: str, start: int) -> None:
         """A closing structural tag: a statement (or the file) ends, or an INVTRANLIST does."""
