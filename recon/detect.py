@@ -14,6 +14,9 @@ from recon.importers.base import HEAD_BYTES, Importer
 # else unreadable is rejected loudly.
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "recon.toml", "calls.jsonl", "calls.csv"}
 IGNORED_DIRS = {".git", "__pycache__", ".recon-cache"}
+# The largest input read: an organisation's year of a million bank rows is about 225 MB; a file
+# over this is refused before it is read (reading it whole would take the memory budget).
+MAX_INPUT_BYTES = 512 * 1024 * 1024
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -72,6 +75,11 @@ def identify(path: Path, display: str, importers: list[Importer] | None = None,
         raise InputError("file does not exist", path=display)
     if not path.is_file():
         raise InputError("not a regular file (a folder, pipe or device): not read", path=display)
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise InputError(f"file is {size / 1e6:,.0f} MB; recon reads files of up to "
+                         f"{MAX_INPUT_BYTES / 1e6:,.0f} MB", path=display,
+                         hint="split the export into smaller date ranges")
     try:
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)

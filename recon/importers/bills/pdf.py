@@ -33,6 +33,13 @@ MIN_TEXT_CHARS = 20            # a text layer with fewer non-space characters co
 PDF_MAGIC_WINDOW = 1024        # "%PDF-" may follow junk bytes within the first 1 KiB
 EOF_WINDOW = 2048              # "%%EOF" must be within the last 2 KiB (else truncated)
 
+# Bounds no real bill file reaches, so that a hostile or broken file cannot take the machine's
+# memory or an hour of OCR: pages per file, scanned pages OCR'd per file, a page's size, pixels
+# rendered for OCR.
+MAX_PAGES = 500
+MAX_OCR_PAGES = 60
+MAX_PAGE_INCHES = 40                 # a bill is letter size; a poster-sized page is not a bill page
+MAX_OCR_PIXELS = 40_000_000          # a letter page at 300 dpi is 8.4 million
 ENCRYPTED = "PDF is encrypted (password protected)"
 CORRUPT = "PDF is corrupt or truncated"
 
@@ -73,18 +80,29 @@ class BillPdfImporter(PagedBillImporter):
         pages: list[PageText] = []
         notes: list[str] = []
         helper = None                    # a PdfDocument of the same bytes, for the pages to OCR
+        count = raw.FPDF_GetPageCount(doc)
+        if count > MAX_PAGES:
+            raw.FPDF_CloseDocument(doc)
+            raise ParseError(f"PDF has {count} pages; recon reads bill files of up to {MAX_PAGES} pages",
+                             path=display, hint="split the file, or keep only the bills")
+        ocr_done = 0
         try:
-            for i in range(raw.FPDF_GetPageCount(doc)):
+            for i in range(count):
                 try:
                     lines = _page_rows(doc, i)
                 except pdfium.PdfiumError as exc:
                     raise ParseError(f"{CORRUPT}: page {i + 1}: {exc}", path=display, page=i + 1) from exc
                 if _has_text("".join(ln.text for ln in lines)):
                     pages.append(PageText(i + 1, lines))
+                elif self.ocr and ocr_done >= MAX_OCR_PAGES:
+                    notes.append(f"page {i + 1}: no text layer, and {MAX_OCR_PAGES} scanned pages were already "
+                                 "read from this file: not read")
+                    pages.append(PageText(i + 1, []))
                 elif self.ocr:
                     if helper is None:
                         helper = pdfium.PdfDocument(data)
                     page = helper[i]
+                    ocr_done += 1
                     pages.append(self._ocr_page(page, i + 1, notes))
                     page.close()
                 else:
@@ -99,7 +117,15 @@ class BillPdfImporter(PagedBillImporter):
     def _ocr_page(self, page: Any, number: int, notes: list[str]) -> PageText:
         from recon.importers.bills.ocr import OcrUnavailable, read_page_image
 
+        width_pt, height_pt = page.get_size()
+        if max(width_pt, height_pt) > MAX_PAGE_INCHES * 72:
+            notes.append(f"page {number}: {width_pt / 72:.0f} x {height_pt / 72:.0f} inches, larger than any "
+                         "bill page: not read")
+            return PageText(number, [], ocr=True)
         dpi = _render_dpi(page)
+        pixels = (width_pt / 72 * dpi) * (height_pt / 72 * dpi)
+        if pixels > MAX_OCR_PIXELS:
+            dpi = int(dpi * (MAX_OCR_PIXELS / pixels) ** 0.5)
         image = page.render(scale=dpi / 72, grayscale=True).to_pil()
         try:
             lines, how = read_page_image(image, number)     # straightened / turned when needed

@@ -1,0 +1,48 @@
+"""Bounds no real input reaches, so a hostile file cannot take the memory or an hour: pages per
+PDF, a page's size, scanned pages OCR'd per file, bytes per input file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+import recon.detect as detect
+import recon.importers.bills.pdf as bill_pdf
+from recon.errors import InputError, ParseError
+from recon.importers.bills import BillPdfImporter
+
+
+def _blank_pdf(path: Path, pages: int, size_in: float = 8.5) -> Path:
+    pdf = FPDF(unit="in", format=(size_in, size_in))
+    for _ in range(pages):
+        pdf.add_page()
+    pdf.output(str(path))
+    return path
+
+
+def test_too_many_pages_is_a_clear_rejection(tmp_path, monkeypatch):
+    monkeypatch.setattr(bill_pdf, "MAX_PAGES", 5)
+    with pytest.raises(ParseError, match="PDF has 6 pages; recon reads bill files of up to 5 pages"):
+        BillPdfImporter(ocr=False).extract(_blank_pdf(tmp_path / "big.pdf", 6), "big.pdf")
+
+
+def test_a_poster_sized_blank_page_is_not_rendered(tmp_path):
+    f = _blank_pdf(tmp_path / "poster.pdf", 1, size_in=200)
+    pages, notes = BillPdfImporter().read_pages(f.read_bytes(), "poster.pdf")
+    assert pages[0].lines == [] and any("200 x 200 inches, larger than any bill page" in n for n in notes)
+
+
+def test_scanned_pages_beyond_the_bound_are_not_ocrd(tmp_path, monkeypatch):
+    monkeypatch.setattr(bill_pdf, "MAX_OCR_PAGES", 0)
+    f = _blank_pdf(tmp_path / "blank.pdf", 3)
+    pages, notes = BillPdfImporter().read_pages(f.read_bytes(), "blank.pdf")
+    assert len(pages) == 3 and all("scanned pages were already read" in n for n in notes)
+
+
+def test_an_input_over_the_size_bound_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(detect, "MAX_INPUT_BYTES", 100)
+    f = tmp_path / "huge.csv"
+    f.write_text("Date,Description,Amount\n" + "01/10/2026,X,-1.00\n" * 20)
+    with pytest.raises(InputError, match="recon reads files of up to"):
+        detect.identify(f, "huge.csv")
