@@ -267,7 +267,10 @@ class MaskNumbers(logging.Filter):
 def batch_log(reports: Path, keep: set[str] | None = None) -> Iterator[MaskNumbers]:
     """Append records of the `recon` loggers to reports/recon.log, timestamped, numbers masked."""
     reports.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(reports / LOG_NAME, mode="a", encoding="utf-8")
+    log_path = reports / LOG_NAME
+    os.close(os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))   # readable by the member only
+    os.chmod(log_path, 0o600)
+    handler = logging.FileHandler(log_path, mode="a", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
                                            datefmt="%Y-%m-%dT%H:%M:%S%z"))
     mask = MaskNumbers(keep)

@@ -68,7 +68,10 @@ def append_call(path: Path, call: Call) -> Call:
     existing = path.read_bytes() if path.exists() else b""
     prefix = b"" if not existing or existing.endswith(b"\n") else b"\n"
     line_no = existing.count(b"\n") + (1 if prefix else 0) + 1
-    with open(path, "ab") as fh:
+    # Readable by the member only: the log holds what was said about their coverage.
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.chmod(path, 0o600)
+    with os.fdopen(fd, "ab") as fh:
         fh.write(prefix + call.to_json().encode("utf-8") + b"\n")
         fh.flush()
         os.fsync(fh.fileno())

@@ -52,3 +52,19 @@ def test_a_cache_that_fails_half_way_does_not_fail_the_file(tmp_path):
     (tmp_path / "c").write_text("a file where the folder should be")
     cache.put("ab" * 32, b"x")                              # does not raise
     assert cache.broken and cache.get("ab" * 32) is None
+
+
+def test_the_call_log_and_the_batch_log_are_readable_by_the_member_only(tmp_path):
+    import stat
+    from datetime import datetime
+
+    from recon.jobs.batch import batch_log
+    from recon.jobs.calls import append_call
+    from recon.model import Call
+
+    log = tmp_path / "calls.jsonl"
+    append_call(log, Call(datetime(2026, 11, 2, 10, 30), rep="Dana"))
+    with batch_log(tmp_path / "reports"):
+        pass
+    for p in (log, tmp_path / "reports" / "recon.log"):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
