@@ -84,3 +84,19 @@ def test_not_a_register_rejected_by_identify(tmp_path):
     p.write_text("Date,Description,Amount\n03/01/2026,X,1.00\n")
     assert not CheckRegisterImporter().identify(p, p.read_bytes())
     assert not CheckRegisterImporter().identify(p, b"%PDF-1.4")
+
+
+def test_bad_quoting_in_a_register_names_its_file_and_line(tmp_path):
+    from recon.detect import identify
+    from recon.errors import ParseError
+    from recon.importers.register import CheckRegisterImporter
+
+    f = tmp_path / "register.csv"
+    f.write_text('Check Number,Date,Payee,Amount,Memo\n'
+                 '1043,01/05/2026,"MA Health Connector" x,412.00,Acct 712345678\n'
+                 '1044,02/05/2026,MA Health Connector,412.00,Acct 712345678\n')
+    imp = identify(f, "register.csv")
+    assert isinstance(imp, CheckRegisterImporter)
+    with pytest.raises(ParseError) as exc:
+        imp.extract(f, "register.csv")
+    assert str(exc.value).startswith("register.csv:2: malformed CSV quoting")

@@ -45,7 +45,13 @@ class CheckRegisterImporter:
             try:
                 rows = split_rows("\n".join(lines[:-1] if len(head) >= 8192 else lines), delim)
             except CsvSyntaxError:
-                return False
+                # Bad quoting further down: the header alone says whether this is a register, and
+                # extract then names the line that cannot be read.
+                first = next((ln for ln in lines if ln.strip()), "")
+                try:
+                    rows = split_rows(first, delim)
+                except CsvSyntaxError:
+                    return False
             for r in rows.cells[:10]:
                 cells = [clean_cell(c) for c in r]
                 if any(cells):
