@@ -426,8 +426,20 @@ def changes_json(as_of: date, ch: Changes, exit_code: int) -> str:
 # ------------------------------------------------------------------ writing the dated folder
 
 
+_OLD_NAME = re.compile(rf"^{re.escape(OLD_PREFIX)}(\d{{4}}-\d{{2}}-\d{{2}})-\d+$")
+
+
 def _clean_stale(reports: Path) -> None:
-    """Remove temporary folders a killed run left behind (only called while holding the lock)."""
+    """Put back or remove what a killed run left behind (only called while holding the lock).
+
+    A run killed between publish's two renames left the day's earlier report as ``.old-<date>-<pid>``
+    and no ``<date>``: that folder is renamed back, so no date's report is ever lost. Any other
+    temporary folder is removed."""
+    for p in sorted(reports.iterdir()):
+        m = _OLD_NAME.match(p.name)
+        if p.is_dir() and m and not (reports / m.group(1)).exists():
+            log.warning("restoring %s, which an interrupted run had moved aside", m.group(1))
+            os.replace(p, reports / m.group(1))
     for p in reports.iterdir():
         if p.is_dir() and p.name.startswith((TMP_PREFIX, OLD_PREFIX)):
             log.warning("removing %s left by an interrupted run", p.name)

@@ -276,3 +276,17 @@ def test_changes_mail_writes_money_as_everywhere_else():
     text = render_changes(_date(2026, 11, 23), ch)
     assert "duplicate_draw $412.00 712345678 2026-05" in text
     assert "2026-04-24    $412.00" in text and "-412.00" not in text
+
+
+def test_a_run_killed_between_the_two_renames_loses_no_report(data_dir):
+    # publish moves the day's earlier folder aside, then moves the new one in: a crash between
+    # the two leaves only ".old-<date>-<pid>". The next run puts it back before it does anything.
+    batch(data_dir, "2026-11-01")
+    reports = data_dir / "reports"
+    (reports / "2026-11-01").rename(reports / ".old-2026-11-01-4242")
+    r = batch(data_dir, "2026-11-23")
+    assert r.exit_code in (0, 1), r.output
+    assert (reports / "2026-11-01" / "report.json").is_file()
+    ch = json.loads((reports / "2026-11-23" / "changes.json").read_text())
+    assert ch["previous"] == "2026-11-01"
+    assert not [p for p in reports.iterdir() if p.name.startswith(".old-")]
