@@ -1,10 +1,10 @@
 """Text shown to a person -> the same text with private numbers masked and control characters gone.
 
 Bank statements hold private data. In every message, note and text a person reads (the terminal,
-report.html, summary.txt, the CSVs, report.json's messages, the log), every run of 8 or more digits
+report.html, summary.txt, the CSVs, the proof packet, report.json's messages, the log), every run of 8 or more digits
 is shown by its last four ("****1234"), except the numbers a member needs as evidence: the
 Connector's billing account numbers and enrollment IDs, ACH trace numbers, check numbers and FITIDs
-of the run, and YYYYMMDD dates. (The proof packet is not passed through it yet.) Control characters (terminal escape codes, a newline inside a file name) are
+of the run, and YYYYMMDD dates. Control characters (terminal escape codes, a newline inside a file name) are
 removed, so nothing echoed can rewrite a terminal or forge a line in a log.
 """
 from __future__ import annotations

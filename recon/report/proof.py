@@ -28,6 +28,7 @@ from pathlib import Path
 
 from recon.model import WHEN_FORMAT, Call, Finding, Report, Transaction
 from recon.money import dollars
+from recon.privacy import for_people
 from recon.report.csv_out import (
     LedgerRow,
     bill_where,
@@ -292,16 +293,21 @@ def _long_date(iso: str) -> str:
 class _Doc:
     """The packet's PDF with its few text styles: headings, paragraphs, tables."""
 
-    def __init__(self, pdf) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, pdf, keep=()) -> None:  # type: ignore[no-untyped-def]
         from fpdf.fonts import FontFace
 
         self.pdf = pdf
+        self.keep = keep      # the evidence numbers shown in full (recon.privacy)
         self.W = pdf.epw
         self.heading = FontFace(emphasis="BOLD", fill_color=(230, 234, 240))
 
+    def shown(self, text: str) -> str:
+        """Text as people read it: private numbers masked, no control characters, core-font safe."""
+        return latin1(for_people(str(text), self.keep))
+
     def h1(self, text: str) -> None:
         self.pdf.set_font("Helvetica", "B", 15)
-        self.pdf.multi_cell(self.W, 7, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(self.W, 7, self.shown(text), new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1)
 
     def h2(self, text: str) -> None:
@@ -309,12 +315,12 @@ class _Doc:
             self.pdf.add_page()
         self.pdf.ln(2)
         self.pdf.set_font("Helvetica", "B", 12)
-        self.pdf.multi_cell(self.W, 6, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(self.W, 6, self.shown(text), new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1)
 
     def para(self, text: str, size: float = 9.5, style: str = "", h: float = 4.6) -> None:
         self.pdf.set_font("Helvetica", style, size)
-        self.pdf.multi_cell(self.W, h, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(self.W, h, self.shown(text), new_x="LMARGIN", new_y="NEXT")
 
     def table(self, header: list[str], rows: list[list[str]], widths: tuple[float, ...], size: float = 8) -> None:
         self.pdf.set_font("Helvetica", size=size)
@@ -323,11 +329,11 @@ class _Doc:
                             width=self.W) as t:
             r = t.row()
             for c in header:
-                r.cell(latin1(c))
+                r.cell(self.shown(c))
             for row in rows:
                 r = t.row()
                 for c in row:
-                    r.cell(latin1(c))
+                    r.cell(self.shown(c))
         self.pdf.ln(2)
 
 
@@ -344,7 +350,7 @@ def build_proof(report: Report, packet: Packet) -> bytes:
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_margins(15, 15, 15)
     pdf.footer_text = f"Billing account {packet.account} - as of {packet.as_of}"
-    doc = _Doc(pdf)
+    doc = _Doc(pdf, report.evidence_numbers)
     pdf.add_page()
     doc.h1(title)
     _cover(doc, packet)
@@ -489,7 +495,7 @@ def _letter(pdf, report: Report, packet: Packet, para) -> None:
             pdf.set_font("Helvetica", size=10)
             pdf.set_x(pdf.l_margin)
             pdf.cell(7, 5, f"{n}.")
-            pdf.multi_cell(W - 7, 5, latin1(_letter_item(report, f)), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(W - 7, 5, latin1(for_people(_letter_item(report, f), report.evidence_numbers)), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.5)
         total = sum((item_amount(g) for g in packet.disputed), ZERO)
         pdf.ln(1)
