@@ -4,6 +4,7 @@ Input: raw option values. Output: parsed values, or typer errors / exits (2) wit
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -28,8 +29,12 @@ Cache = Annotated[bool, typer.Option(help="Cache parsed bills by file content so
 
 
 def err(msg: str) -> None:
-    """A diagnostic line on stderr."""
-    sys.stderr.write(msg.rstrip("\n") + "\n")
+    """A diagnostic line on stderr, as people read it (recon.privacy: a billing account stays in
+    full, other long numbers such as a bank account in a file name are masked; no escape codes)."""
+    from recon.privacy import for_people
+
+    keep = set(re.findall(r"(?<!\d)7\d{8}(?!\d)", msg))
+    sys.stderr.write(for_people(msg.rstrip("\n"), keep) + "\n")
 
 
 def parse_as_of(value: str | None) -> date:
