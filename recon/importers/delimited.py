@@ -92,6 +92,7 @@ class Rows:
     codec: str
     total_lines: int
     cut: bool = False        # the text ends without a line break: its last row may be cut short
+    cut_line: int | None = None   # a last line left out because the file ends inside a quoted field
 
 
 def split_rows(text: str, delimiter: str) -> Rows:
@@ -104,6 +105,16 @@ def split_rows(text: str, delimiter: str) -> Rows:
     try:
         return _split(text, delimiter, None)
     except CsvSyntaxError as first:
+        last = text.rfind("\n")
+        if not text.endswith("\n") and last >= 0 and first.line > text.count("\n", 0, last):
+            # The file ends inside a quoted field of its last line (a download cut short): the
+            # lines before it are whole; that line is left out (its reader says so).
+            try:
+                rows = split_rows(text[:last + 1], delimiter)
+            except CsvSyntaxError:
+                raise first from None
+            return Rows(rows.cells, rows.lines, delimiter, "", rows.total_lines + 1, True,
+                        text.count("\n", 0, last) + 2)
         if "\\" not in text:
             raise
         try:
@@ -149,7 +160,7 @@ def read_rows(data: bytes, delimiter: str | None = None, encoding: str | None = 
             pass
     delim = delimiter or sniff_delimiter(text.split("\n", SNIFF_LINES)[:SNIFF_LINES])
     rows = split_rows(text, delim)
-    return Rows(rows.cells, rows.lines, delim, codec, rows.total_lines, rows.cut)
+    return Rows(rows.cells, rows.lines, delim, codec, rows.total_lines, rows.cut, rows.cut_line)
 
 
 def clean_cell(s: str) -> str:

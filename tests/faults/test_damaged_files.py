@@ -45,3 +45,26 @@ def test_an_ofx_block_with_a_damaged_tag_is_named_not_dropped(tmp_path: Path):
     assert len(report.transactions) == 2
     assert any(n.startswith("line 13: transaction data outside a <STMTTRN> block")
                for n in report.inputs[0].notes)
+
+
+def _records(path: Path) -> list[tuple]:
+    from recon.importers.csv import CsvBankImporter
+
+    r = CsvBankImporter().extract(path, path.name)
+    return [(x.date, x.amount, x.description) for x in r.records]
+
+
+def test_a_bank_export_cut_at_every_byte_of_its_last_line_never_misreads_it(tmp_path: Path):
+    # Every way a download can stop inside the last row: the rows before it read as before, and the
+    # last row is either read whole (cut only in its trailing empty fields or line end) or not at all.
+    from tests.conftest import SAMPLES
+
+    src = SAMPLES / "bank" / "Chase4913_Activity_20260901_20261122.CSV"
+    data = src.read_bytes()
+    intact = _records(src)
+    start = data.rstrip(b"\r\n").rfind(b"\n") + 1
+    for cut in range(start + 1, len(data)):
+        f = tmp_path / f"cut{cut}.csv"
+        f.write_bytes(data[:cut])
+        got = _records(f)
+        assert got == intact or got == intact[:-1], (cut, data[start:cut])

@@ -42,7 +42,10 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     """Apply a Layout to every row after the header (but a last row the file ends inside)."""
     reader = _RowReader(lay, display)
     items = list(zip(rows.cells[lay.start:], rows.lines[lay.start:]))
-    if rows.cut and items and _cut_short(items, rows.cells[lay.start - 1] if lay.start else None):
+    if rows.cut_line is not None:
+        reader.notes.append(f"line {rows.cut_line}: the file ends inside this row (an unfinished quoted "
+                            "field): not read, the file may be cut off")
+    elif rows.cut and items and _cut_short(items, rows.cells[lay.start - 1] if lay.start else None):
         row, line = items.pop()
         reader.notes.append(f"line {line}: the file ends inside this row (no line break after it, and "
                             f"its last field is shorter than the others): not read, the file may be cut "
