@@ -38,6 +38,20 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from recon import __version__
+
+        sys.stdout.write(f"recon {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print recon's version and exit.")] = False) -> None:
+    """Reconcile your bank records with your Massachusetts Health Connector premium bills."""
+
+
 @app.command()
 def run(
     inputs: Inputs,

@@ -16,6 +16,11 @@ def main() -> None:
     if sys.argv[1:] == ["--help"] and HELP_TEXT.is_file():
         sys.stdout.write(HELP_TEXT.read_text(encoding="utf-8"))
         return
+    if sys.argv[1:] == ["--version"]:
+        from recon import __version__
+
+        sys.stdout.write(f"recon {__version__}\n")
+        return
     from recon.cli.app import main as cli_main
 
     cli_main()
