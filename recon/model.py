@@ -216,7 +216,7 @@ class FindingType:
     meaning: str
     next_step: str           # whom to call and what to ask
     have_at_hand: str        # what to give them
-    dispute: str             # how a dispute letter words the item
+    dispute: str             # what a dispute letter asks for it ("Please ..."); "" = not disputed
 
 
 @dataclass(frozen=True, slots=True)

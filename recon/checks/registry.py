@@ -2,7 +2,8 @@
 
 Each entry says what a member (or an advocate) needs to act on a finding: its usual severity (a
 check may raise or lower it, as its module's docstring says), a short label, what it means, whom to
-call and what to ask, what to have at hand, and the wording a dispute letter uses. The run puts the
+call and what to ask, what to have at hand, and what a dispute letter asks (empty for a type the
+letter does not dispute). The run puts the
 entries of the types it found into its Report (``Report.guidance``), which every output reads; the
 README's table lists the same types (a test ties them), so a new finding type is described once, here.
 
@@ -28,14 +29,14 @@ FINDING_TYPES: dict[str, FindingType] = {t.type: t for t in (
         "applied to nothing",
         "date, amount, trace number, the billing account, the plan end date and the termination "
         "notice if you have it",
-        "This debit pays no bill on my account; please apply it or refund it."),
+        "refund this charge: it pays no bill on this account"),
     FindingType(
         "duplicate_draw", "high", "Paid twice",
         "two debits for one bill: AutoPay plus a manual payment, or two draws",
         "the Connector, billing: ask for a refund of the second debit or to credit it to the next "
         "bill, and (if AutoPay drew after you paid) to check your AutoPay setting",
         "both debits (dates, amounts, trace or check numbers), the bill's amount due",
-        "This bill was paid twice; please refund the second payment or credit it to my next bill."),
+        "refund the second draw (the bill was already paid)"),
     FindingType(
         "balance_discrepancy", "medium", "Bill disagrees with the bank",
         "a bill disagrees with the bank (a payment missing from payments received), with itself "
@@ -43,26 +44,26 @@ FINDING_TYPES: dict[str, FindingType] = {t.type: t for t in (
         "the Connector, billing: ask them to post the missing payment and send a corrected bill",
         "the bill's date and the line that is wrong, the payment's date, amount and trace number, "
         "the bank statement page",
-        "This bill does not show a payment my bank records show; please post it and correct the bill."),
+        "credit the payment(s) shown by my bank to this account and correct the balance"),
     FindingType(
         "unpaid_bill", "high", "Not paid",
         "nothing paid toward a bill by its due date",
         "pay it now (coverage can end); if you did pay, the Connector with proof",
         "the bill (amount due, due date); if paid: date, amount, trace or check number",
-        "My records show this payment was made; please apply it to this bill."),
+        ""),
     FindingType(
         "partial_payment", "high", "Paid in part",
         "less than the amount due was paid by the due date",
         "pay the rest now; ask the Connector whether the coverage is intact",
         "the amount still owed, the payments made (dates, amounts, trace numbers)",
-        "These payments were made toward this bill; please confirm the balance and my coverage."),
+        ""),
     FindingType(
         "late_payment", "medium", "Paid late",
         "paid in full, after the due date",
         "the Connector, only if a termination or grace-period notice arrives: ask them to confirm "
         "coverage",
         "payment date, amount, trace number, the due date",
-        "This bill was paid in full on the date shown; please confirm my coverage is intact."),
+        ""),
     FindingType(
         "returned_payment", "high", "Payment came back",
         "a debit came back (insufficient funds, account closed, stopped): the bill is unpaid again",
@@ -70,35 +71,35 @@ FINDING_TYPES: dict[str, FindingType] = {t.type: t for t in (
         "promptly and ask it to waive any returned-payment fee",
         "the debit and the return (dates, amounts, trace number, return code such as R01), the "
         "re-payment",
-        "This payment was returned by my bank and paid again on the date shown."),
+        ""),
     FindingType(
         "autopay_amount_mismatch", "medium", "AutoPay drew the wrong amount",
         "AutoPay drew an amount other than the bill's balance due",
         "the Connector, billing: ask why and to correct the AutoPay amount; pay the difference if "
         "it drew too little, ask for a refund if too much",
         "the bill's amount due and date, the draw's date, amount and trace number",
-        "AutoPay drew an amount other than the bill's balance due; please correct it."),
+        "explain the AutoPay amount and correct the amount due"),
     FindingType(
         "autopay_after_cancellation", "high", "AutoPay after cancelling",
         "AutoPay drew after you cancelled it",
         "the Connector, billing: ask for a refund and written confirmation of the cancellation; if "
         "it is not refunded, your bank: dispute the debit as unauthorized",
         "the cancellation date and how you cancelled, the draw (date, amount, trace number)",
-        "AutoPay drew this payment after I cancelled it; please refund it."),
+        "refund this draw and confirm in writing that AutoPay is cancelled"),
     FindingType(
         "check_not_cashed", "medium", "Check not cashed",
         "a check to the Connector has not cleared after the usual time",
         "the Connector: ask whether it was received and posted; if lost, your bank: stop payment on "
         "it, then pay another way",
         "check number, amount, date written, the billing account on its memo",
-        "I mailed this check; please confirm whether it was received and posted."),
+        ""),
     FindingType(
         "coverage_at_risk", "high", "Coverage at risk",
         "unpaid or short months put the coverage at risk",
         "the Connector at once: ask the status of the coverage, the exact amount to pay to keep or "
         "reinstate it and by when",
         "the billing account, the unpaid months and amounts, any notices received",
-        "Please confirm the status of my coverage and the amount needed to keep it."),
+        ""),
 )}
 
 

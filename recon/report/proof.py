@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from recon.model import WHEN_FORMAT, Call, Finding, Report, Transaction
+from recon.model import WHEN_FORMAT, Call, Finding, FindingType, Report, Transaction
 from recon.money import dollars
 from recon.privacy import for_people
 from recon.report.csv_out import (
@@ -48,25 +48,14 @@ CONNECTOR_ADDRESS = ("MA Health Connector", "P.O. Box 970063", "Boston, MA 02297
 # Finding types the member asks the Connector to correct, with what to ask for. Other types
 # (unpaid, partial, late, returned for insufficient funds, coverage at risk) are the member's to
 # settle; they appear in the discrepancies section but not in the letter.
-DISPUTE_REQUESTS = {
-    "balance_discrepancy": "credit the payment(s) shown by my bank to this account and correct the balance",
-    "duplicate_draw": "refund the second draw (the bill was already paid)",
-    "unmatched_charge": "refund this charge: it pays no bill on this account",
-    "autopay_amount_mismatch": "explain the AutoPay amount and correct the amount due",
-    "autopay_after_cancellation": "refund this draw and confirm in writing that AutoPay is cancelled",
-}
-
-TYPE_LABELS = {
-    "balance_discrepancy": "Balance discrepancy", "duplicate_draw": "Duplicate draw",
-    "unmatched_charge": "Charge that pays no bill", "autopay_amount_mismatch": "AutoPay amount differs from the bill",
-    "autopay_after_cancellation": "AutoPay after cancellation", "returned_payment": "Returned payment",
-    "unpaid_bill": "Unpaid bill", "partial_payment": "Partial payment", "late_payment": "Late payment",
-    "coverage_at_risk": "Coverage at risk", "check_not_cashed": "Check not cashed",
-}
+def _guide(report: Report, t: str) -> FindingType | None:
+    """The finding type's registry entry (recon.checks.registry), as the Report carries it."""
+    return next((g for g in report.guidance if g.type == t), None)
 
 
-def type_label(t: str) -> str:
-    return TYPE_LABELS.get(t, t.replace("_", " ").capitalize())
+def type_label(report: Report, t: str) -> str:
+    g = _guide(report, t)
+    return g.label if g else t.replace("_", " ").capitalize()
 
 
 STATUS_WORDS = {"paid": "paid", "late": "paid late", "partial": "partly paid", "unpaid": "unpaid",
@@ -141,8 +130,9 @@ def _in_period(f: Finding, report: Report, start: str, end: str) -> bool:
 
 
 def _disputable(report: Report, f: Finding) -> bool:
-    """A finding the member asks the Connector to correct (see DISPUTE_REQUESTS)."""
-    if f.type not in DISPUTE_REQUESTS or f.severity == "low" or f.accepted:
+    """A finding the member asks the Connector to correct (its registry entry has a dispute)."""
+    g = _guide(report, f.type)
+    if g is None or not g.dispute or f.severity == "low" or f.accepted:
         return False
     if f.type == "duplicate_draw":
         refunded = {d for d, _ in report.refunds}
@@ -261,7 +251,7 @@ def _letter_item(report: Report, group: tuple[Finding, ...]) -> str:
     """One disputed item: what, which month, how much, the facts with trace numbers, what to do."""
     txns = {t.id: t for t in report.transactions}
     first = group[0]
-    head = " / ".join(dict.fromkeys(type_label(f.type) for f in group))
+    head = " / ".join(dict.fromkeys(type_label(report, f.type) for f in group))
     if first.coverage_month:
         head += f", coverage month {first.coverage_month}"
     amount = item_amount(group)
@@ -281,7 +271,7 @@ def _letter_item(report: Report, group: tuple[Finding, ...]) -> str:
                        f"{t.date.isoformat()}" + (f", {r}" if r else ""))
     if missing:
         text += " Bank record: " + "; ".join(missing) + "."
-    asks = list(dict.fromkeys(DISPUTE_REQUESTS[f.type] for f in group))
+    asks = list(dict.fromkeys(g.dispute for f in group if (g := _guide(report, f.type)) and g.dispute))
     return text + " Please " + "; and ".join(asks) + "."
 
 
@@ -426,7 +416,7 @@ def _discrepancies(doc: _Doc, report: Report, packet: Packet) -> None:
     for n, f in enumerate(packet.findings, 1):
         if doc.pdf.get_y() > doc.pdf.h - 40:
             doc.pdf.add_page()
-        head = f"{n}. [{f.severity.upper()}] {type_label(f.type)}"
+        head = f"{n}. [{f.severity.upper()}] {type_label(report, f.type)}"
         if f.coverage_month:
             head += f" - coverage {f.coverage_month}"
         if f.amount is not None and f.amount != ZERO:
@@ -435,9 +425,13 @@ def _discrepancies(doc: _Doc, report: Report, packet: Packet) -> None:
         doc.para(f.message, size=9)
         if f.accepted:
             doc.para(f"Accepted: {f.accepted}", size=8.5, style="I")
+        elif (g := _guide(report, f.type)) is not None:
+            doc.para(f"What to do: {g.next_step}. Have at hand: {g.have_at_hand}.", size=8.5, style="I")
         for e in finding_evidence(report, f):
             doc.para(f"    Evidence: {e}", size=8)
         doc.pdf.ln(2)
+    if packet.findings and report.contact:
+        doc.para(f"Whom to call: {report.contact}", size=8.5)
 
 
 def _calls(doc: _Doc, packet: Packet) -> None:

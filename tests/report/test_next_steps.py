@@ -42,3 +42,17 @@ def test_changes_mail_says_what_to_do_about_new_findings(sample_result):
                  resolved_findings=[], new_payments=[], open_findings=len(report.findings))
     text = render_changes(date(2026, 11, 23), ch, report)
     assert "What to do:" in text and FINDING_TYPES["duplicate_draw"].next_step in text
+
+
+def test_proof_packet_says_what_to_do_and_whom_to_call(sample_result, tmp_path):
+    import pypdfium2 as pdfium
+
+    from recon.report.proof import select, write_proof
+
+    report = sample_result.report
+    account = next(f.billing_account for f in report.findings if f.type == "duplicate_draw")
+    path = write_proof(report, select(report, account, []), tmp_path)
+    doc = pdfium.PdfDocument(path)
+    text = " ".join(" ".join(doc[i].get_textpage().get_text_range().split()) for i in range(len(doc)))
+    assert "What to do: " + FINDING_TYPES["duplicate_draw"].next_step in text
+    assert "1-877-623-6765" in text

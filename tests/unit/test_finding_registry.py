@@ -26,4 +26,5 @@ def test_readme_table_lists_every_registered_type():
 def test_entries_say_what_to_do():
     for t in FINDING_TYPES.values():
         assert t.severity in ("high", "medium", "low")
-        assert t.label and t.meaning and t.next_step and t.have_at_hand and t.dispute
+        assert t.label and t.meaning and t.next_step and t.have_at_hand
+    assert {t.type for t in FINDING_TYPES.values() if t.dispute} >= {"duplicate_draw", "unmatched_charge"}
