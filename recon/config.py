@@ -46,6 +46,9 @@ class Tolerances:
     # How far before a bill's date a payment may still be meant for it. The bill is generated on the
     # 1st, so 0: an earlier payment pays what is open then, and only an exact amount prepays it.
     pay_before_bill_days: int = 0
+    # A payment (not an AutoPay draw) made after a paid bill's due date and this many days or fewer
+    # before the next bill of that amount is generated pays that bill early; it is no duplicate.
+    prepay_window_days: int = 10
     # A return/reversal follows its debit within this many business days (R01/R02/R03 ~2; allow slack).
     return_window_business_days: int = 7
     # R05/R07/R10/R11 returns may arrive up to 60 days later.

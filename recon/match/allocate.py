@@ -400,7 +400,7 @@ class _Matcher:
         it is more than that account owes, one sitting may have paid other plans too (the parts
         must add up exactly)."""
         own = self.open_due(hint, d)
-        if own == 0 and self.repeats_paid_bill(hint, amount, d, own):
+        if own == 0 and self.repeats_paid_bill(t, hint, amount, d, own):
             return []
         if amount > own and len(self.accounts) <= SUM_SEARCH_ACCOUNTS:
             others = [a for a in self.accounts if a != hint and self.is_live(a, t, amount)
@@ -431,7 +431,7 @@ class _Matcher:
                      ("below" if amount < opens[a] else "above") + f" the open balance {opens[a]}")]
         # The amount of a bill that is already paid: a second draw for it (a duplicate), not an
         # overpayment of some other account.
-        if any(self.repeats_paid_bill(a, amount, d, opens[a]) for a in accounts):
+        if any(self.repeats_paid_bill(t, a, amount, d, opens[a]) for a in accounts):
             return []
         if positive:
             under = sorted((opens[a] - amount, a) for a in positive if amount <= opens[a])
@@ -447,11 +447,20 @@ class _Matcher:
                 return [(a, amount, f"amount exact: prepays the bill dated {nb.bill.bill_date.isoformat()}")]
         return []
 
-    def repeats_paid_bill(self, a: str, amount: Decimal, d: date, open_due: Decimal) -> bool:
+    def repeats_paid_bill(self, t: Transaction, a: str, amount: Decimal, d: date, open_due: Decimal) -> bool:
         """A second payment of the amount of a bill already paid, in that bill's cycle: a
-        duplicate, not a prepayment of a bill not yet issued."""
+        duplicate, not a prepayment of a bill not yet issued. A payment the member makes after
+        the paid bill's due date, days before the next bill of that amount is generated, pays the
+        next bill early (a household that pays before each bill); an AutoPay draw in its window is
+        always for the current bill."""
         cb = self.current_bill(a, d)
-        return bool(cb and open_due == 0 and self.in_cycle(cb, d) and amount in (cb.bill.amount_due, cb.charge))
+        if not (cb and open_due == 0 and self.in_cycle(cb, d) and amount in (cb.bill.amount_due, cb.charge)):
+            return False
+        nb = self.next_bill(a, d)
+        early = (nb is not None and not t.autopay and d > cb.bill.due_date
+                 and (nb.bill.bill_date - d).days <= self.config.tolerances.prepay_window_days
+                 and amount in (nb.bill.amount_due, nb.charge))
+        return not early
 
     def find_sum(self, amount: Decimal, d: date, accounts: list[str], must: str | None = None
                  ) -> list[tuple[str, Decimal, str]]:

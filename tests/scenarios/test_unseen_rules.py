@@ -309,3 +309,19 @@ def test_nothing_after_the_as_of_date_is_considered():
     assert {a.transaction_id[:9] for a in r.report.matches} == {"t20260110"}
     assert sum("after the as-of date 2026-02-10" in n for n in r.report.notes) == 5
     assert [s.status for s in r.report.statuses] == ["paid", "open"]
+
+
+def test_paying_each_bill_days_before_it_is_generated_is_no_duplicate():
+    # The household pays on the 28th for the bill of the 1st: every bill then shows $0.00 due.
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-04
+        web H 2026-01-10 412.00
+        web H 2026-01-28 412.00
+        web H 2026-02-26 412.00
+        web H 2026-03-27 412.00
+    """)
+    r = s.run(date(2026, 4, 30))
+    assert types(r) == []
+    by_txn = {a.transaction_id[:9]: a.bill_id for a in r.report.matches}
+    assert by_txn == {"t20260110": "b-712345678-2026-02", "t20260128": "b-712345678-2026-03",
+                      "t20260226": "b-712345678-2026-04", "t20260327": "b-712345678-2026-05"}
