@@ -15,7 +15,7 @@ from recon.checks.context import CheckContext
 from recon.checks.describe import bill_words, payment_words
 from recon.dates import add_months, parse_month
 from recon.importers.bills.validate import expected_amount_due
-from recon.match.allocate import BillState
+from recon.match.allocate import BillState, counts_on
 from recon.model import Bill, Finding, Transaction
 from recon.money import dollars
 from recon.sorting import sorted_by
@@ -116,8 +116,18 @@ def _bank_payments(ctx: CheckContext, account: str, start: date, end: date
     dups = ctx._memo("_dups_by_account", lambda: _group_dups(ctx))
     for t in dups.get(account, ()):
         parts[t.id] = -t.amount
-    out = [(ctx.txn(tid), amt) for tid, amt in parts.items() if start <= ctx.txn(tid).date < end]
+    # A check reaches the Connector when it arrives, days after it was written and days before
+    # the bank clears it: it belongs to the bill period of its written date.
+    out = [(t, amt) for tid, amt in parts.items() if start <= counts_on(t := ctx.txn(tid)) < end]
     return sorted(out, key=lambda x: (x[0].date, x[0].id))
+
+
+def _in_transit(ctx: CheckContext, account: str, bill_date: date) -> Decimal:
+    """Checks written in the last mailing days before ``bill_date``: the bill may or may not show
+    them yet (they were in the mail when it was generated)."""
+    days = ctx.config.tolerances.check_mail_business_days
+    start = bill_date - timedelta(days=days + 2 * (days // 5 + 1))    # business days, with weekends
+    return sum((amt for t, amt in _bank_payments(ctx, account, start, bill_date) if t.date_written), ZERO)
 
 
 def _group_dups(ctx: CheckContext) -> dict[str, list[Transaction]]:
@@ -249,7 +259,10 @@ def _payments_received(ctx: CheckContext, account: str, prev: BillState, s: Bill
     b = s.bill
     bank, returned, total, net = _bank_received(ctx, account, prev, s)
     shown = b.payments_received or ZERO
-    if shown in (total, net) or shown - net == explained.get(s.ref.id):
+    # A check in the mail when a bill was generated is on this bill or on the next one.
+    late, early = _in_transit(ctx, account, s.bill.bill_date), _in_transit(ctx, account, prev.bill.bill_date)
+    if shown in (total, net, net - late, net + early, net - late + early) \
+            or shown - net == explained.get(s.ref.id):
         return []
     if shown < net:
         # Name the debits the bill does not show: itemised when the bill lists its payments.

@@ -325,3 +325,30 @@ def test_paying_each_bill_days_before_it_is_generated_is_no_duplicate():
     by_txn = {a.transaction_id[:9]: a.bill_id for a in r.report.matches}
     assert by_txn == {"t20260110": "b-712345678-2026-02", "t20260128": "b-712345678-2026-03",
                       "t20260226": "b-712345678-2026-04", "t20260327": "b-712345678-2026-05"}
+
+
+def test_a_check_counts_for_the_bill_period_it_was_written_in_not_when_it_cleared():
+    # Check 501 is written Jul 20 and clears Aug 3; the Aug 1 bill rightly shows it received.
+    # Check 502 is written Aug 17 and clears Aug 28; the Sep 1 bill shows it. No discrepancy.
+    from recon.model import CheckEntry
+
+    acct = "712345678"
+    bank = ImportResult(kind="csv", records=(
+        BankRecord(source=Source("bank.csv", line=2), date=date(2026, 8, 3), amount=D("-330.00"),
+                   description="CHECK 501", check_number="501"),
+        BankRecord(source=Source("bank.csv", line=3), date=date(2026, 8, 28), amount=D("-330.00"),
+                   description="CHECK 502", check_number="502")))
+    register = ImportResult(kind="check_register", checks=(
+        CheckEntry(Source("register.csv", line=2), "501", date(2026, 7, 20), "MA Health Connector", D("330.00")),
+        CheckEntry(Source("register.csv", line=3), "502", date(2026, 8, 17), "MA Health Connector", D("330.00"))))
+    bills = ImportResult(kind="bill_pdf", bills=(
+        _bill(acct, 7, "330.00", previous_balance=D("0.00"), payments_received=D("0.00"),
+              adjustments=D("0.00"), current_charges=D("330.00")),
+        _bill(acct, 8, "330.00", previous_balance=D("330.00"), payments_received=D("330.00"),
+              adjustments=D("0.00"), current_charges=D("330.00")),
+        _bill(acct, 9, "330.00", previous_balance=D("330.00"), payments_received=D("330.00"),
+              adjustments=D("0.00"), current_charges=D("330.00"))))
+    r = reconcile([(InputResult("bank.csv", "csv", "ok", None, 2), bank),
+                   (InputResult("register.csv", "check_register", "ok", None, 2), register),
+                   (InputResult("bills.pdf", "bill_pdf", "ok", None, 3), bills)], date(2026, 9, 10), Config())
+    assert [f.type for f in r.report.findings] == []
