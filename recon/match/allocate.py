@@ -249,6 +249,30 @@ class _Matcher:
             x.credited += give
             amount -= give
 
+    def refund_credit(self, c: Transaction) -> None:
+        """A refund from the Connector that repays no duplicate draw pays out a credit balance: the
+        part of a credit adjustment still waiting on bills not yet generated is taken back from them
+        (latest first), and they are owed in full again. Credit already used by a bill stays used."""
+        if c.id in self.refunded:
+            return
+        accounts = [c.billing_account_hint] if c.billing_account_hint in self.by_account else [
+            a for a in self.accounts if any(x.credited > 0 for x in self.by_account[a])]
+        if len(accounts) != 1:
+            return
+        left = c.amount
+        waiting = [x for x in self.by_account[accounts[0]] if x.credited > 0 and x.bill.bill_date > c.date]
+        for x in sorted(waiting, key=lambda x: x.bill.bill_date, reverse=True):
+            back = min(left, x.credited)
+            x.credited -= back
+            x.charge += back
+            x.remaining += back
+            left -= back
+            if left <= 0:
+                break
+        if left < c.amount:
+            self.refunded.add(c.id)
+            self.first_open[accounts[0]] = 0
+
     def corrects_an_omission(self, s: BillState, amount: Decimal) -> bool:
         """Whether an earlier bill of the account showed at least ``amount`` less in payments
         received than the bank paid to the account in that bill's period."""
@@ -323,9 +347,12 @@ class _Matcher:
         payments = sorted((t for t in txs if t.amount < ZERO), key=lambda t: (counts_on(t), t.date, t.id))
         self.paid_debits = payments
         credits = self.credit_adjustments()
+        refunds = sorted(self.credits, key=lambda c: (c.date, c.id), reverse=True)
         for t in payments:
             while credits and credits[-1].bill.bill_date <= counts_on(t):
                 self.apply_credit(credits.pop())
+            while refunds and refunds[-1].date <= t.date:
+                self.refund_credit(refunds.pop())
             if links.get(t.id) in self.states:
                 s = self.states[links[t.id]]
                 self.give(s, t, -t.amount, 1.0, "override: linked by the user in recon.toml",

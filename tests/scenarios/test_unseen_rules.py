@@ -352,3 +352,23 @@ def test_a_check_counts_for_the_bill_period_it_was_written_in_not_when_it_cleare
                    (InputResult("register.csv", "check_register", "ok", None, 2), register),
                    (InputResult("bills.pdf", "bill_pdf", "ok", None, 3), bills)], date(2026, 9, 10), Config())
     assert [f.type for f in r.report.findings] == []
+
+
+def test_a_credit_the_connector_refunds_is_no_longer_credit():
+    # A retroactive credit of 612.00 on the March bill pays its 412.00 and leaves 200.00 of credit
+    # (the bill asks -200.00); the Connector refunds the 200.00 by ACH on Mar 20, so April's bill is
+    # owed in full (its adjustment bills the refund back) and one draw of 412.00 pays it.
+    bills = [_bill("712345678", 2, "412.00", previous_balance=D("0.00"), payments_received=D("0.00"),
+                   adjustments=D("0.00"), current_charges=D("412.00")),
+             _bill("712345678", 3, "-200.00", previous_balance=D("412.00"), payments_received=D("412.00"),
+                   adjustments=D("-612.00"), current_charges=D("412.00")),
+             _bill("712345678", 4, "412.00", previous_balance=D("-200.00"), payments_received=D("0.00"),
+                   adjustments=D("200.00"), current_charges=D("412.00"))]
+    refund = Transaction(id="r1", date=date(2026, 3, 20), amount=D("200.00"), description="COMMONWEALTH HEA REFUND",
+                         role="refund", sources=(Source("bank.csv", line=9),))
+    txs = [_txn("t2", date(2026, 2, 10), "412.00", "COMMONWEALTH HEA WEB PMT"), refund,
+           _txn("t4", date(2026, 4, 10), "412.00", "COMMONWEALTH HEA WEB PMT")]
+    m = match(txs, bill_id_for(bills), Config())
+    assert sorted((a.transaction_id, a.bill_id, a.amount) for a in m.allocations) == [
+        ("t2", "b-712345678-2026-03", D("412.00")), ("t4", "b-712345678-2026-05", D("412.00"))]
+    assert m.states["b-712345678-2026-05"].remaining == 0 and not m.duplicates
