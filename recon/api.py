@@ -166,7 +166,8 @@ def _check_overrides(config: Config, txn_ids: list[str], bill_ids: list[str]) ->
 def _as_of(txs: list[Transaction], bills: list[Bill], as_of: date
            ) -> tuple[list[Transaction], list[Bill], list[str]]:
     """Transactions posted and bills dated on or before ``as_of``, and notes naming the others."""
-    later_txs = [t for t in txs if t.date > as_of]
+    # A check counts from the day it was written (from the register), however late the bank clears it.
+    later_txs = [t for t in txs if (t.date_written or t.date) > as_of]
     later_bills = [b for b in bills if b.bill_date > as_of]
     notes = [f"{t.id} ({t.date.isoformat()}, {t.amount}) is after the as-of date {as_of.isoformat()}: "
              "not considered" for t in later_txs]
@@ -175,7 +176,8 @@ def _as_of(txs: list[Transaction], bills: list[Bill], as_of: date
               for b in later_bills]
     if not notes:
         return txs, bills, []
-    return ([t for t in txs if t.date <= as_of], [b for b in bills if b.bill_date <= as_of], notes)
+    later = {t.id for t in later_txs}
+    return ([t for t in txs if t.id not in later], [b for b in bills if b.bill_date <= as_of], notes)
 
 
 def reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date, config: Config) -> RunResult:

@@ -71,7 +71,8 @@ def find_bill_statuses(ctx: CheckContext) -> list[Finding]:
         elif st == "partial":
             paid = s.paid_on_time + s.paid_late
             short = s.charge - s.paid_on_time
-            later = (f" {dollars(s.paid_late)} more came after the due date"
+            # What came late toward this month (the rest of a late debit is credit on the account).
+            later = (f" {dollars(min(s.paid_late, short))} more came after the due date"
                      + ("." if paid >= s.charge else f"; {dollars(s.charge - paid)} is still owed."))
             out.append(Finding(
                 type="partial_payment", severity="high" if paid < s.charge else "medium",

@@ -386,6 +386,8 @@ class _Matcher:
                 self.account_of[t.id] = plan[0][0]
             return
         if not plan:
+            plan = self.paid_in_credit(t, amount, d, live)
+        if not plan:
             # Nothing open: a second draw for a paid cycle, or a draw no bill covers.
             dup = self.duplicate_of(t, amount, live)
             if dup:
@@ -474,6 +476,17 @@ class _Matcher:
                 return [(a, amount, f"amount exact: prepays the bill dated {nb.bill.bill_date.isoformat()}")]
         return []
 
+    def paid_in_credit(self, t: Transaction, amount: Decimal, d: date, accounts: list[str]
+                       ) -> list[tuple[str, Decimal, str]]:
+        """A payment made while the account's current bill asks nothing (a credit balance): not a
+        second draw for a bill that asked for money, but more credit toward the next bills."""
+        for a in [x for x in accounts if x == t.billing_account_hint] + accounts:
+            cb = self.current_bill(a, d)
+            if cb is not None and cb.bill.amount_due <= 0 and self.in_cycle(cb, d):
+                return [(a, amount, f"paid while the bill dated {cb.bill.bill_date.isoformat()} asked "
+                                    f"{cb.bill.amount_due} (the account was in credit)")]
+        return []
+
     def repeats_paid_bill(self, t: Transaction, a: str, amount: Decimal, d: date, open_due: Decimal) -> bool:
         """A second payment of the amount of a bill already paid, in that bill's cycle: a
         duplicate, not a prepayment of a bill not yet issued. A payment the member makes after
@@ -481,7 +494,8 @@ class _Matcher:
         next bill early (a household that pays before each bill); an AutoPay draw in its window is
         always for the current bill."""
         cb = self.current_bill(a, d)
-        if not (cb and open_due == 0 and self.in_cycle(cb, d) and amount in (cb.bill.amount_due, cb.charge)):
+        if not (cb and open_due == 0 and cb.bill.amount_due > 0 and self.in_cycle(cb, d)
+                and amount in (cb.bill.amount_due, cb.charge)):
             return False
         nb = self.next_bill(a, d)
         early = (nb is not None and not t.autopay and d > cb.bill.due_date

@@ -27,6 +27,12 @@ from recon.privacy import last4
 _RETURN = re.compile(payees.RETURN_WORDS)
 _AUTOPAY = re.compile(payees.AUTOPAY_WORDS)
 _CHECK_DESC = re.compile(r"^(?:CHECK|CHK|CHQ)\s*#?\s*(\d{1,8})\b")
+# The bank's own charge when a payment comes back ("NSF FEE RETURNED ACH COMMONWEALTH HEA",
+# "RETURNED ITEM FEE"): it names the Connector's payment but is money the bank took, never a
+# payment to the Connector (domain.md, "Returned debits").
+_BANK_FEE = re.compile(r"\b(?:NSF|INSUFFICIENT\s+FUNDS?|RETURNED\s+ITEM|RETURN(?:ED)?\s+(?:ACH|ITEM|PAYMENT|CHECK)|"
+                       r"OVERDRAFT|OD)\b.*\bFEE\b|\bFEE\b.*\b(?:NSF|INSUFFICIENT|RETURN(?:ED)?|OVERDRAFT)\b",
+                       re.IGNORECASE)
 _BILLING_ACCT = re.compile(r"(?<!\d)7\d{8}(?!\d)")
 _FOLD_DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _new_transaction = fast_constructor(Transaction)
@@ -264,6 +270,10 @@ def _connector_records(files: Sequence[Sequence[BankRecord]], clf: Classifier, n
                 continue
             v = clf.classify(r.description)
             if v.level in ("full", "cut", "weak", "alias"):
+                if r.amount < 0 and _BANK_FEE.search(r.description):
+                    notes.append(f"{r.source.path}:{r.source.line or r.source.fitid}: a bank fee for a returned "
+                                 f"payment ({norm_text(r.description)[:40]!r}), not a payment to the Connector")
+                    continue
                 kept.append((r, v, None))
             elif v.level == "negative" and "COMMONWEALTH HEA" in norm_text(r.description):
                 notes.append(f"{r.source.path}:{r.source.line or r.source.fitid}: "

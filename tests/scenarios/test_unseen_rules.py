@@ -372,3 +372,31 @@ def test_a_credit_the_connector_refunds_is_no_longer_credit():
     assert sorted((a.transaction_id, a.bill_id, a.amount) for a in m.allocations) == [
         ("t2", "b-712345678-2026-03", D("412.00")), ("t4", "b-712345678-2026-05", D("412.00"))]
     assert m.states["b-712345678-2026-05"].remaining == 0 and not m.duplicates
+
+
+def test_a_bank_fee_for_a_returned_payment_is_not_a_connector_payment():
+    s = Scenario(HEALTH + """
+        bills H 2026-01..2026-02
+        web H 2026-01-10 412.00
+        debit 2026-02-25 29.00 NSF FEE RETURNED ACH COMMONWEALTH HEA
+        debit 2026-02-26 35.00 RETURNED ITEM FEE COMMONWEALTH HEALTH INS CONN
+    """)
+    r = s.run(date(2026, 3, 1))
+    assert [t.amount for t in r.report.transactions] == [D("-412.00")]
+    assert sum("a bank fee for a returned payment" in n for n in r.report.notes) == 2
+
+
+def test_a_payment_while_the_bill_asks_nothing_is_credit_not_a_second_draw():
+    # January was paid twice (kept as credit): February's bill asks $0.00. The member pays February
+    # anyway: more credit toward the next bills, not a duplicate of a bill that asked for nothing.
+    text = "COMMONWEALTH HEA DES:WEB PMT ID:712345678 INDN:JANE DOE CO ID:1234567890 WEB"
+    s = Scenario(HEALTH + f"""
+        bills H 2026-01..2026-02
+        pay H 2026-01-06 412.00 {text}
+        pay H 2026-01-14 412.00 {text}
+        pay H 2026-02-10 412.00 {text}
+    """)
+    r = s.run(date(2026, 3, 1))
+    assert types(r) == ["duplicate_draw"]
+    feb = [a for a in r.report.matches if a.transaction_id.startswith("t20260210")]
+    assert feb and all("credit" in a.reason for a in feb)
