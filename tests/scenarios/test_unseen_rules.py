@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from recon.api import reconcile
 from recon.checks.bills import arithmetic_gap, balance_of
 from recon.config import Config
@@ -386,10 +388,11 @@ def test_a_bank_fee_for_a_returned_payment_is_not_a_connector_payment():
     assert sum("a bank fee for a returned payment" in n for n in r.report.notes) == 2
 
 
-def test_a_payment_while_the_bill_asks_nothing_is_credit_not_a_second_draw():
+@pytest.mark.parametrize("text", ["COMMONWEALTH HEA DES:WEB PMT ID:712345678 INDN:JANE DOE CO ID:1234567890 WEB",
+                                  "COMMONWEALTH HEA WEB PMT"])          # naming the account, or not
+def test_a_payment_while_the_bill_asks_nothing_is_credit_not_a_second_draw(text):
     # January was paid twice (kept as credit): February's bill asks $0.00. The member pays February
     # anyway: more credit toward the next bills, not a duplicate of a bill that asked for nothing.
-    text = "COMMONWEALTH HEA DES:WEB PMT ID:712345678 INDN:JANE DOE CO ID:1234567890 WEB"
     s = Scenario(HEALTH + f"""
         bills H 2026-01..2026-02
         pay H 2026-01-06 412.00 {text}
