@@ -1,5 +1,6 @@
 """Transactions + Bills -> allocations, bill states and what paid no bill (see allocate.py);
-which debits are AutoPay draws, recognised by their pattern (autopay_pattern.py)."""
+which debits are AutoPay draws, recognised by their pattern (autopay_pattern.py); which credits
+return which debits (returns.py)."""
 from recon.match.allocate import (
     BillState,
     MatchResult,

@@ -16,7 +16,6 @@ month is never counted twice.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +24,12 @@ from decimal import Decimal
 from operator import attrgetter
 
 from recon.config import Config
-from recon.dates import add_business_days, add_months, business_days_between, parse_month
+from recon.dates import add_business_days, add_months, parse_month
+from recon.match.returns import pair_returns
 from recon.model import Allocation, Bill, BillRef, Transaction, gc_paused
 from recon.sorting import sort_by, sorted_by
 
 ZERO = Decimal(0)
-_REFUND = re.compile(r"\bREFUNDS?\b|\bREFUNDED\b")
 
 
 def bill_charge(b: Bill) -> Decimal | None:
@@ -122,37 +121,6 @@ def autopay_expected(t: Transaction, b: Bill, config: Config) -> bool:
         return any((p.start is None or p.start <= t.date) and (p.end is None or t.date <= p.end)
                    for p in acc.autopay)
     return False
-
-
-def _pair_returns(txs: list[Transaction], credits: list[Transaction], config: Config
-                  ) -> tuple[list[tuple[Transaction, Transaction]], set[str]]:
-    used: set[str] = set()
-    if not credits:
-        return [], used
-    debits_by_amount: dict[Decimal, list[Transaction]] = defaultdict(list)  # -amount -> debits, in order
-    for t in txs:
-        if t.amount < 0:
-            debits_by_amount[-t.amount].append(t)
-    pairs = []
-    window = config.tolerances.return_window_business_days
-    for c in sorted(credits, key=lambda t: (t.date, t.id)):
-        cands = [d for d in debits_by_amount.get(c.amount, ()) if d.id not in used and d.date <= c.date
-                 and (business_days_between(d.date, c.date) <= window
-                      or (c.role == "return" and (c.date - d.date).days
-                          <= config.tolerances.late_return_window_days))]
-        if c.role != "return":
-            # A credit that says it is a refund is the Connector giving money back, never a debit
-            # coming back; one not worded either way only pairs when it follows within days.
-            if _REFUND.search(c.description.upper()):
-                continue
-            cands = [d for d in cands if business_days_between(d.date, c.date) <= 3]
-        if not cands:
-            continue
-        d = max(cands, key=lambda x: (x.date, x.id))
-        used.add(d.id)
-        used.add(c.id)
-        pairs.append((d, c))
-    return pairs, used
 
 
 def match(txs: list[Transaction], bills: list[BillRef], config: Config) -> MatchResult:
@@ -340,7 +308,7 @@ class _Matcher:
     # -- the pass -------------------------------------------------------------------------------
     def run(self, txs: list[Transaction]) -> MatchResult:
         credits = [t for t in txs if t.amount > ZERO]
-        pairs, returned_ids = _pair_returns(txs, credits, self.config)
+        pairs, returned_ids = pair_returns(txs, credits, self.config)
         self.credits = sorted((c for c in credits if c.id not in returned_ids), key=lambda c: (c.date, c.id))
         links = {o.transaction: o.bill for o in self.config.overrides if o.kind == "link"}
         # Returned debits take part only to learn which account they were for; they pay nothing.
