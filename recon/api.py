@@ -163,6 +163,9 @@ def _check_overrides(config: Config, txn_ids: list[str], bill_ids: list[str]) ->
             fail(i, "finding type", o.finding_type, sorted(FINDING_TYPES))
 
 
+AS_OF_NOTES = 50     # transactions after --as-of named one by one; the rest are counted
+
+
 def _as_of(txs: list[Transaction], bills: list[Bill], as_of: date
            ) -> tuple[list[Transaction], list[Bill], list[str]]:
     """Transactions posted and bills dated on or before ``as_of``, and notes naming the others."""
@@ -170,7 +173,10 @@ def _as_of(txs: list[Transaction], bills: list[Bill], as_of: date
     later_txs = [t for t in txs if (t.date_written or t.date) > as_of]
     later_bills = [b for b in bills if b.bill_date > as_of]
     notes = [f"{t.id} ({t.date.isoformat()}, {t.amount}) is after the as-of date {as_of.isoformat()}: "
-             "not considered" for t in later_txs]
+             "not considered" for t in later_txs[:AS_OF_NOTES]]
+    if len(later_txs) > AS_OF_NOTES:
+        notes.append(f"... and {len(later_txs) - AS_OF_NOTES} more transaction(s) after the as-of date "
+                     f"{as_of.isoformat()}, not considered")
     notes += [f"the bill dated {b.bill_date.isoformat()} for {b.coverage_month} (account {b.billing_account}, "
               f"{b.source.path}) is after the as-of date {as_of.isoformat()}: not considered"
               for b in later_bills]
@@ -220,7 +226,8 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
     txs = [replace(t, autopay=True, classified_by=f"{t.classified_by}; AutoPay: {auto[t.id]}")
            if t.id in auto and not t.autopay else t for t in txs]
     refs = bill_id_for(merge_bill_copies(bills))
-    _check_overrides(config, [t.id for t in norm.transactions], [r.id for r in refs])
+    if config.overrides:
+        _check_overrides(config, [t.id for t in norm.transactions], [r.id for r in refs])
     m = match(txs, refs, config)
     if large:
         release_free_memory()   # the matcher's working columns are freed: hand the pages back

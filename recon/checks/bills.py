@@ -260,10 +260,11 @@ def _payments_received(ctx: CheckContext, account: str, prev: BillState, s: Bill
     b = s.bill
     bank, returned, total, net = _bank_received(ctx, account, prev, s)
     shown = b.payments_received or ZERO
+    if shown in (total, net) or shown - net == explained.get(s.ref.id):
+        return []
     # A check in the mail when a bill was generated is on this bill or on the next one.
     late, early = _in_transit(ctx, account, s.bill.bill_date), _in_transit(ctx, account, prev.bill.bill_date)
-    if shown in (total, net, net - late, net + early, net - late + early) \
-            or shown - net == explained.get(s.ref.id):
+    if shown in (net - late, net + early, net - late + early):
         return []
     if shown < net:
         # Name the debits the bill does not show: itemised when the bill lists its payments.

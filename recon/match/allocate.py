@@ -164,6 +164,10 @@ class _Matcher:
         self.credits: list[Transaction] = []
         self.first_open: dict[str, int] = {}
         self.paid_debits: list[Transaction] = []
+        self._paid_index: dict[str, list[tuple[str, Decimal]]] | None = None
+        self._indexed = 0
+        self.date_of: dict[str, date] = {}
+        self.credited_accounts: set[str] = set()   # accounts a credit adjustment has given credit to
         self.refunded: set[str] = set()
         self.refunds: dict[str, Transaction] = {}      # duplicate debit id -> its refund
         self.carried: dict[str, str] = {}              # unrefunded duplicate id -> bill it credits
@@ -215,6 +219,7 @@ class _Matcher:
             x.remaining -= give
             x.charge -= give
             x.credited += give
+            self.credited_accounts.add(a)
             amount -= give
 
     def refund_credit(self, c: Transaction) -> None:
@@ -223,8 +228,8 @@ class _Matcher:
         (latest first), and they are owed in full again. Credit already used by a bill stays used."""
         if c.id in self.refunded:
             return
-        accounts = [c.billing_account_hint] if c.billing_account_hint in self.by_account else [
-            a for a in self.accounts if any(x.credited > 0 for x in self.by_account[a])]
+        accounts = [c.billing_account_hint] if c.billing_account_hint in self.by_account else sorted(
+            a for a in self.credited_accounts if any(x.credited > 0 for x in self.by_account[a]))
         if len(accounts) != 1:
             return
         left = c.amount
@@ -249,11 +254,9 @@ class _Matcher:
         if not earlier:
             return False
         paid: dict[str, Decimal] = defaultdict(Decimal)   # debit id -> part paid to this account
-        ids = {x.id for x in lst}
-        for al in self.allocations:
-            if al.bill_id in ids:
-                paid[al.transaction_id] += al.amount
-        when = {t.id: t.date for t in self.paid_debits if t.id in paid}
+        for tid, amount_paid in self.paid_to(s.bill.billing_account):
+            paid[tid] += amount_paid
+        when = self.date_of
         for prev, k in zip([None, *earlier], earlier):
             if k.bill.payments_received is None:
                 continue
@@ -262,6 +265,17 @@ class _Matcher:
             if bank - k.bill.payments_received >= amount:
                 return True
         return False
+
+    def paid_to(self, a: str) -> list[tuple[str, Decimal]]:
+        """(debit id, part) of every allocation to account ``a`` so far. Built only when a credit
+        adjustment asks, and then kept up to date from where it stopped (never a scan per ask)."""
+        if self._paid_index is None:
+            self._paid_index = defaultdict(list)
+            self.date_of = {t.id: t.date for t in self.paid_debits}
+        for al in self.allocations[self._indexed:]:
+            self._paid_index[self.states[al.bill_id].bill.billing_account].append((al.transaction_id, al.amount))
+        self._indexed = len(self.allocations)
+        return self._paid_index[a]
 
     # -- the account's state as of a day --------------------------------------------------------
     def issued(self, s: BillState, d: date) -> bool:
