@@ -161,7 +161,7 @@ def test_pdftoppm_renders_every_page(health_pdf, tmp_path):
             assert lo < 100 and hi > 200, p.name
 
 
-def test_dental_packet_disputes_the_charge_after_the_plan_ended(calls_dir, tmp_path):
+def test_dental_packet_does_not_dispute_a_payment_toward_the_past_due_balance(calls_dir, tmp_path):
     res = proof(tmp_path, "--account", DENTAL, data=calls_dir)
     assert res.exit_code == 0, res.output
     pages = pdf_pages(tmp_path / "proof.pdf")
@@ -170,10 +170,13 @@ def test_dental_packet_disputes_the_charge_after_the_plan_ended(calls_dir, tmp_p
         assert f"Coverage {m}: bill dated" in text
     assert "partly paid" in text and "unpaid" in text
     assert "CS-20261020-0117" in text and "CS-20260831-0042" not in text
-    letter = pages[-1]
+    letter = next(p for p in pages if "Dear Billing Department" in p)
     assert f"Billing Account Number {DENTAL}" in letter
-    assert "$38.50 debited 2026-10-14" in letter and "confirmation 88412" in letter
-    assert "refund this charge" in letter
+    # September is unpaid: the $38.50 of 2026-10-14 would go to that past-due balance, not back.
+    assert "confirmation 88412" not in letter and "refund this charge" not in letter
+    assert "find no item to dispute" in letter
+    assert "Not disputed in the letter: The Connector would apply $38.50 of it to the past-due balance" in text
+    assert "$38.50 debited 2026-10-14 (confirmation 88412) pays no bill in these records" in text
 
 
 def test_period_and_determinism(calls_dir, tmp_path):
@@ -224,17 +227,17 @@ def test_bad_call_log_exits_2(tmp_path):
     assert res.exit_code == 2 and "calls.jsonl:1" in res.output
 
 
-def test_text_outside_latin1_does_not_break_the_pdf(sample_result, tmp_path):
+def test_text_outside_latin1_renders_as_written(sample_result, tmp_path):
     from dataclasses import replace
 
     from recon.jobs.calls import Call, parse_when
-    from recon.report.proof import latin1, select, write_proof
+    from recon.report.proof import select, write_proof
 
     fs = tuple(replace(f, message=f.message + " — “quoted” → 5 € ✓") if f.billing_account == HEALTH else f
                for f in sample_result.report.findings)
     result = replace(sample_result.report, findings=fs)
-    calls = [Call(when=parse_when("2026-09-01 10:00"), rep="Zoë", said="naïve café — ok ✓", account=HEALTH)]
+    calls = [Call(when=parse_when("2026-09-01 10:00"), rep="Zoë", said="naïve café — ok ✓ Nguyễn", account=HEALTH)]
     path = write_proof(result, select(result, HEALTH, calls), tmp_path)
     text = " ".join(pdf_pages(path))
-    assert "Zoë" in text and 'naïve café - ok' in text
-    assert latin1("a — b “c” → €") == 'a - b "c" -> ?'
+    assert "Zoë" in text and "naïve café — ok ✓ Nguyễn" in text
+    assert "— “quoted” → 5 € ✓" in text
