@@ -8,8 +8,20 @@ amount due, billed, paid, status, and each payment with date, amount, method, tr
 number, bank account last four and where it appears in the exports), an inline SVG chart of billed
 against paid per coverage month, and the findings with their evidence (bank file and line or FITID,
 bill file and page). Nothing is fetched: CSS and SVG are inline, fonts are the reader's own, no
-scripts. Bank account numbers appear masked to the last four digits only. It prints cleanly: each
-account starts a new page and table rows are not split.
+scripts. Bank account numbers appear masked to the last four digits only. It prints cleanly: the
+first account follows the overview on page 1, every later account starts a new page, and table rows
+are not split.
+
+Every screen: text and badges meet WCAG AA contrast (4.5:1), chart colours 3:1 against the page. At
+phone widths (<= 640 px) table rows stack, one cell a line under its column name, so the page never
+scrolls sideways; the chart scales to the width and, when it has more months than that leaves
+legible, scrolls sideways inside its own figure (the page does not). tests/report/test_html_browser.py
+measures all of this in headless Chromium at 390 px, 1280 px and in print.
+
+Per account the totals say what was billed, what was drawn from the bank, what came back (returned
+by the bank, refunded by the Connector), what went to the bills and what the Connector still holds
+beyond them (recon.report.table.account_money), so an unrefunded second draw is not hidden behind
+"billed = paid".
 """
 from __future__ import annotations
 
@@ -23,6 +35,7 @@ from recon.money import dollars
 from recon.privacy import for_people
 from recon.report.csv_out import LedgerRow, PaymentLine, bill_where, finding_evidence, findings_for, ledger
 from recon.report.json_report import write_atomic
+from recon.report.table import AccountMoney, account_money, money_words
 
 ZERO = Decimal(0)
 
@@ -30,19 +43,22 @@ STATUS_WORDS = {
     "paid": "paid", "late": "paid late", "partial": "partly paid", "unpaid": "unpaid",
     "open": "not yet due", "credit": "credit, nothing due",
 }
-STATUS_COLOURS = {  # paid bar colour by the month's status
-    "paid": "#2e7d32", "credit": "#2e7d32", "late": "#ef8f00", "partial": "#c62828",
+STATUS_COLOURS = {  # paid bar colour by the month's status (each >= 3:1 against white)
+    "paid": "#2e7d32", "credit": "#2e7d32", "late": "#9a5800", "partial": "#c62828",
     "unpaid": "#c62828", "open": "#7b8794",
 }
 BILLED_COLOUR = "#4a6fa5"
 
+# Colours: white on --high 5.6:1, on --medium 5.6:1, on --low 5.1:1; --muted on --band 5.4:1.
 CSS = """
-:root { --ink: #1d2430; --muted: #5b6573; --rule: #d5dae1; --high: #c62828; --medium: #ef8f00;
+:root { --ink: #1d2430; --muted: #5b6573; --rule: #d5dae1; --high: #c62828; --medium: #9a5800;
   --low: #4a6fa5; --paper: #ffffff; --band: #f3f5f8; }
 * { box-sizing: border-box; }
 html { background: var(--paper); }
-body { margin: 0 auto; max-width: 1180px; padding: 24px 28px 48px; color: var(--ink);
+body { margin: 0 auto; max-width: 1180px; padding: 24px 28px 48px; color: var(--ink); overflow-wrap: break-word;
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+td, article.finding p, ul.evidence li { overflow-wrap: anywhere; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 20px; margin: 0 0 6px; padding-top: 8px; border-top: 3px solid var(--ink); }
 h3 { font-size: 16px; margin: 22px 0 8px; }
@@ -52,6 +68,7 @@ th, td { text-align: left; vertical-align: top; padding: 5px 7px; border-bottom:
 th { background: var(--band); font-weight: 600; font-size: 12px; text-transform: uppercase;
   letter-spacing: .03em; }
 td.money, th.money { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.money { white-space: normal; }
 td.date { white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
@@ -61,13 +78,19 @@ th.payments { width: 50%; text-transform: none; letter-spacing: 0; }
 .where { color: var(--muted); font-size: 12px; word-break: break-all; }
 .status { font-weight: 600; white-space: nowrap; }
 .status-paid, .status-credit { color: #2e7d32; }
-.status-late { color: #a35f00; }
+.status-late { color: var(--medium); }
 .status-partial, .status-unpaid { color: var(--high); }
 .status-open { color: var(--muted); }
 section.account { margin: 28px 0 36px; }
-figure.chart { margin: 8px 0 4px; }
+figure.chart { margin: 8px 0 4px; overflow-x: auto; max-width: 100%; }
 figure.chart figcaption { color: var(--muted); font-size: 12px; }
-svg.chart text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #3a4350; }
+svg.chart { display: block; width: 100%; height: auto; }
+svg.chart text { font: 15px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #3a4350; }
+ul.legend { list-style: none; margin: 4px 0; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 14px;
+  font-size: 12px; }
+ul.legend .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 5px; vertical-align: -1px; }
+ul.money-flow { margin: 4px 0 10px; padding-left: 18px; }
+ul.money-flow li.held { font-weight: 600; }
 article.finding { border-left: 4px solid var(--low); background: var(--band); padding: 8px 12px;
   margin: 0 0 10px; break-inside: avoid; page-break-inside: avoid; }
 article.finding.sev-high { border-left-color: var(--high); }
@@ -81,13 +104,28 @@ article.finding p { margin: 0 0 4px; }
 .accepted { color: var(--muted); font-style: italic; }
 nav ul { margin: 4px 0 0; padding-left: 18px; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+@media screen and (max-width: 640px) {
+  body { padding: 16px 12px 32px; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack tr { border-bottom: 2px solid var(--rule); padding: 4px 0; }
+  table.stack td { border: 0; padding: 2px 4px; text-align: left; }
+  table.stack td.money { text-align: left; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; color: var(--muted); }
+}
 @media print {
   @page { size: letter; margin: 12mm; }
   html, body { background: #fff; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   nav { display: none; }
-  section.account, section.inputs { break-before: page; page-break-before: always; margin-top: 0; }
+  section.account ~ section.account, section.inputs { break-before: page; page-break-before: always;
+    margin-top: 0; }
+  table { font-size: 9pt; }
+  th, td { padding: 3px 4px; }
+  th { font-size: 7.5pt; letter-spacing: 0; }
+  .table-scroll, figure.chart { overflow: visible; }
+  svg.chart { min-width: 0 !important; }
   h2, h3, figure.chart { break-after: avoid; page-break-after: avoid; }
   figure.chart { break-inside: avoid; page-break-inside: avoid; }
   .where { font-size: 8.5pt; }
@@ -99,8 +137,21 @@ def _e(v: object) -> str:
     return escape("" if v is None else str(v), quote=True)
 
 
-def _money_td(v: Decimal | None) -> str:
-    return f'<td class="money">{_e(dollars(v)) if v is not None else ""}</td>'
+def _money_td(v: Decimal | None, label: str = "") -> str:
+    lab = f' data-label="{_e(label)}"' if label else ""
+    return f'<td class="money"{lab}>{_e(dollars(v)) if v is not None else ""}</td>'
+
+
+def _td(label: str, content: str, cls: str = "") -> str:
+    """A cell that names its column (shown before it when rows stack on a narrow screen)."""
+    c = f' class="{cls}"' if cls else ""
+    return f'<td{c} data-label="{_e(label)}">{content}</td>'
+
+
+def _table(cls: str, head: str, body: list[str]) -> str:
+    """A table whose rows stack on narrow screens, in a box that scrolls rather than the page."""
+    return (f'<div class="table-scroll"><table class="{cls} stack"><thead><tr>{head}</tr></thead><tbody>'
+            + "".join(body) + "</tbody></table></div>")
 
 
 def _payment_li(p: PaymentLine) -> str:
@@ -123,23 +174,24 @@ def _payment_li(p: PaymentLine) -> str:
 
 
 def _ledger_table(rows: list[LedgerRow]) -> str:
-    out = [('<table class="ledger"><thead><tr><th>Coverage month</th><th>Bill date</th><th>Due date</th>'
-           '<th class="money">Amount due</th><th class="money">Billed</th><th class="money">Paid</th>'
-           '<th>Status</th><th class="payments">Payments (date · amount · method · reference · bank account; where '
-           'in the exports)</th></tr></thead><tbody>')]
+    head = ('<th>Coverage month</th><th>Bill date</th><th>Due date</th>'
+            '<th class="money">Amount due</th><th class="money">Billed</th><th class="money">Paid</th>'
+            '<th>Status</th><th class="payments">Payments (date · amount · method · reference · bank account; '
+            'where in the exports)</th>')
+    out = []
     for row in rows:
         b = row.bill
         pays = ("<ul class=\"payments\">" + "".join(_payment_li(p) for p in row.payments) + "</ul>"
                 if row.payments else f'<div class="none status-{_e(row.status)}">no payment allocated</div>')
         out.append(
             f'<tr class="bill" data-bill-id="{_e(row.ref.id)}" data-coverage-month="{_e(b.coverage_month)}">'
-            f'<td class="date">{_e(b.coverage_month)}</td><td class="date">{_e(b.bill_date.isoformat())}</td>'
-            f'<td class="date">{_e(b.due_date.isoformat())}</td>{_money_td(b.amount_due)}'
-            f'{_money_td(row.state.charge)}{_money_td(row.paid)}'
-            f'<td><span class="status status-{_e(row.status)}">{_e(STATUS_WORDS.get(row.status, row.status))}'
-            f'</span></td><td>{pays}<div class="where">bill: {_e(bill_where(b))}</div></td></tr>')
-    out.append("</tbody></table>")
-    return "".join(out)
+            + _td("Coverage month", _e(b.coverage_month), "date") + _td("Bill date", _e(b.bill_date.isoformat()), "date")
+            + _td("Due date", _e(b.due_date.isoformat()), "date") + _money_td(b.amount_due, "Amount due")
+            + _money_td(row.state.charge, "Billed") + _money_td(row.paid, "Paid")
+            + _td("Status", f'<span class="status status-{_e(row.status)}">'
+                  f'{_e(STATUS_WORDS.get(row.status, row.status))}</span>')
+            + _td("Payments", f'{pays}<div class="where">bill: {_e(bill_where(b))}</div>') + "</tr>")
+    return _table("ledger", head, out)
 
 
 def _nice_ceiling(v: Decimal) -> Decimal:
@@ -171,26 +223,27 @@ def chart_svg(rows: list[LedgerRow]) -> str:
         paid = sum((max(r.paid, ZERO) for r in months[k]), ZERO)
         data.append((k, billed, paid, _worst([r.status for r in months[k]])))
     top = _nice_ceiling(max([ZERO, *(d[1] for d in data), *(d[2] for d in data)]))
-    left, right, top_pad, bottom = 64, 12, 14, 44
-    slot = 64
-    width = max(720, left + right + slot * len(data))   # room for the legend
-    height = 240
+    left, right, top_pad, bottom = 78, 12, 14, 50
+    slot = 46
+    width = max(360, left + right + slot * len(data))
+    height = 250
     plot_h = height - top_pad - bottom
 
     def y(v: Decimal) -> float:
         # Screen geometry only: the one place a Decimal becomes a float, to place a bar in pixels.
         return top_pad + plot_h - float(v / top) * plot_h
 
-    parts = [(f'<svg class="chart" width="{width}" height="{height + 22}" '
-             f'viewBox="0 0 {width} {height + 22}" role="img" data-months="{len(data)}" '
-             f'aria-label="Billed and paid per coverage month">')]
+    # Scales with the page down to 60% (text stays >= 9 px); below that its figure scrolls sideways.
+    parts = [(f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+              f'style="max-width: {width}px; min-width: {width * 3 // 5}px" role="img" data-months="{len(data)}" '
+              f'aria-label="Billed and paid per coverage month">')]
     for i in range(5):
         v = top * i / 4
         yy = y(v)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" '
                      f'stroke="#d5dae1" stroke-width="1"/>')
         parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{_e(dollars(v))}</text>')
-    bar = 22
+    bar = 18
     for n, (k, billed, paid, status) in enumerate(data):
         x0 = left + slot * n + (slot - 2 * bar - 4) / 2
         parts.append(f'<g class="month" data-month="{_e(k)}" data-billed="{billed:.2f}" data-paid="{paid:.2f}" '
@@ -204,20 +257,23 @@ def chart_svg(rows: list[LedgerRow]) -> str:
                 h, yy = 2.0, float(top_pad + plot_h) - 2.0   # a 2-pixel stub marks an empty month
             parts.append(f'<rect class="bar {cls}" x="{x:.1f}" y="{yy:.1f}" width="{bar}" height="{h:.1f}" '
                          f'fill="{colour}"><title>{_e(k)} {label} {_e(dollars(v))}</title></rect>')
-        parts.append(f'<text x="{x0 + bar + 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
-                     f'{_e(k)}</text></g>')
+        cx = x0 + bar + 2
+        parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 18}" text-anchor="middle">{_e(k[5:])}'
+                     f'<tspan x="{cx:.1f}" dy="17">{_e(k[:4])}</tspan></text></g>')
     base = top_pad + plot_h
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{base}" y2="{base}" stroke="#5b6573"/>')
-    ly = height + 8
-    legend = [(BILLED_COLOUR, "billed (member's share)"), ("#2e7d32", "paid on time"),
-              ("#ef8f00", "paid late"), ("#c62828", "unpaid / partly paid"), ("#7b8794", "not yet due")]
-    x = left
-    for colour, label in legend:
-        parts.append(f'<rect x="{x}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="{x + 14}" y="{ly}">{_e(label)}</text>')
-        x += 30 + 6.5 * len(label)
     parts.append("</svg>")
     return "".join(parts)
+
+
+LEGEND = [(BILLED_COLOUR, "billed (member's share)"), ("#2e7d32", "paid on time"),
+          (STATUS_COLOURS["late"], "paid late"), ("#c62828", "unpaid / partly paid"), ("#7b8794", "not yet due")]
+
+
+def legend_html() -> str:
+    """The chart's legend as text beside colour swatches (wraps on a narrow screen)."""
+    return ('<ul class="legend">' + "".join(f'<li><span class="swatch" style="background: {c}"></span>{_e(t)}</li>'
+                                            for c, t in LEGEND) + "</ul>")
 
 
 def _finding_article(report: Report, f: Finding) -> str:
@@ -245,6 +301,50 @@ def _findings_block(report: Report, findings: list[Finding]) -> str:
             + "".join(_finding_article(report, f) for f in findings))
 
 
+def _overview(report: Report, books: dict[str, list[LedgerRow]], accounts: list[str]) -> str:
+    """One row per account: its months, billed and paid, and the bank side: drawn, returned,
+    refunded, and what the Connector holds beyond the bills."""
+    money = account_money(report)
+    head = ('<th>Billing account</th><th>Plan</th><th>Months</th><th class="money">Billed</th>'
+            '<th class="money">Paid toward bills</th><th class="money">Drawn from the bank</th>'
+            '<th class="money">Returned by the bank</th><th class="money">Refunded</th>'
+            '<th class="money">Held beyond the bills</th><th>Findings</th>')
+    body = []
+    for a in accounts:
+        rows = books.get(a, [])
+        plan = next((x.bill.plan for x in rows if x.bill.plan), "") or ""
+        fs = findings_for(report, a)
+        high = sum(1 for f in fs if f.severity == "high")
+        months = f"{rows[0].bill.coverage_month} to {rows[-1].bill.coverage_month}" if rows else "-"
+        body.append(_overview_row(money.get(a) or AccountMoney(a), f'<a href="#account-{_e(a)}">{_e(a)}</a>',
+                                  plan, months, f"{len(fs)} ({high} high)"))
+    loose = money.get(None)
+    if loose is not None and (loose.drawn or loose.returned or loose.refunded):
+        body.append(_overview_row(loose, "none named", "", "-", ""))
+    return _table("overview", head, body)
+
+
+def _overview_row(m: AccountMoney, account: str, plan: str, months: str, findings: str) -> str:
+    return (f'<tr class="account-total" data-account="{_e(m.account or "")}" data-billed="{m.billed:.2f}" '
+            f'data-paid="{m.to_bills:.2f}" data-drawn="{m.drawn:.2f}" data-returned="{m.returned:.2f}" '
+            f'data-refunded="{m.refunded:.2f}" data-held="{m.held:.2f}">'
+            + _td("Billing account", account) + _td("Plan", _e(plan)) + _td("Months", _e(months))
+            + _money_td(m.billed, "Billed") + _money_td(m.to_bills, "Paid toward bills")
+            + _money_td(m.drawn, "Drawn from the bank") + _money_td(m.returned, "Returned by the bank")
+            + _money_td(m.refunded, "Refunded") + _money_td(m.held, "Held beyond the bills")
+            + _td("Findings", _e(findings)) + "</tr>")
+
+
+def _money_flow(m: AccountMoney | None) -> str:
+    if m is None:
+        return ""
+    items = []
+    for w in money_words(m):
+        cls = ' class="held"' if w.startswith(("Held", "Second")) and m.held > 0 else ""
+        items.append(f"<li{cls}>{_e(w)}</li>")
+    return '<h3>Money for this account</h3><ul class="money-flow">' + "".join(items) + "</ul>"
+
+
 def render_html(report: Report) -> str:
     """The whole page as text (deterministic)."""
     r = report
@@ -260,20 +360,8 @@ def render_html(report: Report) -> str:
            (f'<p class="lead">As of {_e(r.as_of.isoformat())}: {len(ok)} file(s) read, {len(rejected)} '
            f"rejected; {len(r.transactions)} Connector transaction(s), {len(r.bills)} bill(s), "
            f"{len(r.findings)} finding(s).</p>")]
-    # overview
-    out.append('<table class="overview"><thead><tr><th>Billing account</th><th>Plan</th><th>Months</th>'
-               '<th class="money">Billed</th><th class="money">Paid</th><th>Findings</th></tr></thead><tbody>')
-    for a in accounts:
-        rows = books.get(a, [])
-        plan = next((x.bill.plan for x in rows if x.bill.plan), "") or ""
-        billed = sum((x.state.charge for x in rows), ZERO)
-        paid = sum((x.paid for x in rows), ZERO)
-        fs = findings_for(report, a)
-        high = sum(1 for f in fs if f.severity == "high")
-        months = f"{rows[0].bill.coverage_month} to {rows[-1].bill.coverage_month}" if rows else "-"
-        out.append(f'<tr><td><a href="#account-{_e(a)}">{_e(a)}</a></td><td>{_e(plan)}</td><td>{_e(months)}</td>'
-                   f"{_money_td(billed)}{_money_td(paid)}<td>{len(fs)} ({high} high)</td></tr>")
-    out.append("</tbody></table></header>")
+    out.append(_overview(report, books, accounts) + "</header>")
+    money = account_money(report)
     for a in accounts:
         rows = books.get(a, [])
         plan = next((x.bill.plan for x in rows if x.bill.plan), None)
@@ -283,9 +371,10 @@ def render_html(report: Report) -> str:
         out.append(f'<section class="account" id="account-{_e(a)}" data-account="{_e(a)}"><h2>{_e(title)}</h2>')
         if carrier:
             out.append(f'<p class="meta">{_e(carrier)}</p>')
+        out.append(_money_flow(money.get(a)))
         if rows:
-            out.append(f'<figure class="chart">{chart_svg(rows)}<figcaption>Billed (the member\'s share of '
-                       f"the premium for the coverage month) against paid toward it, per coverage month."
+            out.append(f'<figure class="chart">{chart_svg(rows)}{legend_html()}<figcaption>Billed (the member\'s '
+                       f"share of the premium for the coverage month) against paid toward it, per coverage month."
                        f"</figcaption></figure>")
             out.append("<h3>Month by month</h3>")
             out.append(_ledger_table(rows))
@@ -299,12 +388,12 @@ def render_html(report: Report) -> str:
                    "<h2>Findings not tied to a billing account</h2>")
         out.append("".join(_finding_article(report, f) for f in general))
         out.append("</section>")
-    out.append('<section class="inputs"><h3>Files read</h3><table class="inputs"><thead><tr><th>File</th>'
-               '<th>Kind</th><th>Status</th><th class="money">Records</th><th>Error</th></tr></thead><tbody>')
-    for i in sorted(r.inputs, key=lambda i: i.path):
-        out.append(f"<tr><td class=\"where\">{_e(i.path)}</td><td>{_e(i.kind)}</td><td>{_e(i.status)}</td>"
-                   f'<td class="money">{i.records}</td><td>{_e(i.error or "")}</td></tr>')
-    out.append("</tbody></table></section>")
+    files = [f'<tr>{_td("File", _e(i.path), "where")}{_td("Kind", _e(i.kind))}{_td("Status", _e(i.status))}'
+             f'{_td("Records", str(i.records), "money")}{_td("Error", _e(i.error or ""))}</tr>'
+             for i in sorted(r.inputs, key=lambda i: i.path)]
+    out.append('<section class="inputs"><h3>Files read</h3>'
+               + _table("inputs", '<th>File</th><th>Kind</th><th>Status</th><th class="money">Records</th>'
+                        "<th>Error</th>", files) + "</section>")
     if r.contact:
         out.append(f'<section class="contact"><h2>Whom to call</h2><p>{_e(r.contact)}</p></section>')
     out.append("<footer>Made by recon. Bank account numbers are shown by their last four digits only; "
