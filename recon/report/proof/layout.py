@@ -317,10 +317,10 @@ def _calls(doc: Doc, packet: Packet) -> None:
         doc.pdf.ln(1.5)
 
 
-def _compared_with(report: Report, packet: Packet, t: Transaction) -> list[str]:
+def _compared_with(report: Report, packet: Packet, t: Transaction, pays: dict[str, list[str]]) -> list[str]:
     """The bills a transaction is compared with: those it pays, and those the findings about it name."""
     bills = {ref.id: ref.bill for ref in report.bills}
-    ids = [a.bill_id for a in report.matches if a.transaction_id == t.id]
+    ids = list(pays.get(t.id, ()))
     ids += [b for f in packet.findings if t.id in f.transaction_ids for b in f.bill_ids]
     out = []
     for bid in dict.fromkeys(ids):
@@ -349,6 +349,12 @@ def appendix(doc: Doc, report: Report, packet: Packet) -> None:
         for tid in f.transaction_ids:
             cited_in.setdefault(tid, []).append(str(n))
     by_txn: dict[str, list] = {}
+    pays: dict[str, list[str]] = {}
+    for row in packet.exports:
+        pays.setdefault(row.txn_id, [])
+    for a in report.matches:
+        if a.transaction_id in pays:
+            pays[a.transaction_id].append(a.bill_id)
     for row in packet.exports:
         by_txn.setdefault(row.txn_id, []).append(row)
     for n, (tid, rows) in enumerate(by_txn.items(), 1):
@@ -370,7 +376,7 @@ def appendix(doc: Doc, report: Report, packet: Packet) -> None:
                 doc.para(r.text, size=7.5, indent=8, h=3.6, masked=True)
             else:
                 doc.para(f"({r.problem})", size=7.5, indent=8, h=3.6, style="I")
-        for c in _compared_with(report, packet, t) or ["no bill of this account (it pays no bill)"]:
+        for c in _compared_with(report, packet, t, pays) or ["no bill (it pays no bill in these records)"]:
             doc.para(f"Compared with: {c}", size=8, indent=4, h=3.8)
         doc.pdf.ln(1.5)
 

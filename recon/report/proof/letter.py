@@ -33,7 +33,8 @@ def item_facts(item: Item) -> str:
         ref = payment_reference(t)
         kind = f"{payment_method(t)} {'debit' if t.amount < 0 else 'credit'}"
         when = t.date.isoformat() + (f" (written {t.date_written.isoformat()})" if t.date_written else "")
-        bits = [f"{when}, {dollars(item.amount)} {kind}" + (f", {ref}" if ref else "")]
+        ref = ref or "no trace or check number in the bank record (see the enclosure)"
+        bits = [f"{when}, {dollars(item.amount)} {kind}, {ref}"]
     bits.append(f"billing account {item.account}")
     if item.coverage_month:
         bits.append(("coverage months " if "," in item.coverage_month else "coverage month ") + item.coverage_month)
