@@ -266,12 +266,17 @@ def test_scanned_letter_is_not_a_bill(tmp_path: Path, which: str) -> None:
 @needs_tesseract
 def test_upright_page_costs_one_ocr_pass_and_the_cache_none(tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
+    log = tmp_path / "ocr-calls"                 # a file: the reading runs in a forked child
+    log.write_text("")
     real = ocr.ocr_image
 
     def counting(image, page):
-        calls.append(page)
+        with log.open("a") as fh:
+            fh.write(f"{page}\n")
         return real(image, page)
+
+    def calls() -> list[str]:
+        return log.read_text().split()
 
     monkeypatch.setattr(ocr, "ocr_image", counting)
     bill = dental_bill()
@@ -279,7 +284,7 @@ def test_upright_page_costs_one_ocr_pass_and_the_cache_none(tmp_path: Path,
     skew(bill_images(bill, "2026")[0], 2.0).save(path)
     cache = ParseCache(tmp_path / "cache")
     assert_same_bill(read_image(path, cache=cache).bills[0], bill)
-    assert len(calls) == 1                       # deskewed, then read once: no 180-degree retry
+    assert len(calls()) == 1                     # deskewed, then read once: no 180-degree retry
     again = read_image(path, cache=cache)        # same bytes: lines from the cache, no OCR
-    assert len(calls) == 1
+    assert len(calls()) == 1
     assert_same_bill(again.bills[0], bill)

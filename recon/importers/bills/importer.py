@@ -3,16 +3,19 @@
 Input: a bill file (PDF, or an image: the subclass in pdf.py or image.py turns its bytes into
 `PageText`). Output: ImportResult of kind "bill_pdf" from grouping.read_bills. The pages of a file
 read before (the same bytes and the same reading settings, `_salt`) come from the ParseCache, so a
-re-run neither re-reads text nor re-runs OCR.
+re-run neither re-reads text nor re-runs OCR. A file not in the cache is read in a forked child with
+a memory and a time limit (guard.py), so a decompression bomb costs only that file.
 """
 from __future__ import annotations
 
 import logging
+import weakref
 from pathlib import Path
 
 from recon.cache import ParseCache, bytes_key
 from recon.errors import InputError
 from recon.importers.bills.grouping import read_bills
+from recon.importers.bills.guard import BoundedReader
 from recon.importers.bills.pages import PageText, pages_from_json, pages_to_json
 from recon.importers.bills.vocabulary import Vocabulary, load_vocabulary
 from recon.model import ImportResult
@@ -30,6 +33,13 @@ class PagedBillImporter:
     def __init__(self, cache: ParseCache | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.cache = cache
         self.vocabulary = vocabulary
+        self._reader: BoundedReader | None = None
+
+    def _bounded(self, data: bytes, display: str):
+        """``_extract_pages`` in this importer's bounded child (guard.py), forked at first use."""
+        if self._reader is None:
+            self._reader = BoundedReader(weakref.WeakMethod(self._extract_pages))
+        return self._reader(data, display, display=display)
 
     def extract(self, path: Path, display: str) -> ImportResult:
         try:
@@ -55,7 +65,7 @@ class PagedBillImporter:
                     return pages_from_json(cached)
                 except (ValueError, KeyError, TypeError):
                     log.warning("ignoring unreadable cache entry %s", key)
-        pages, notes = self._extract_pages(data, display)
+        pages, notes = self._bounded(data, display)
         if self.cache and key:
             self.cache.put(key, pages_to_json(pages, notes))
         return pages, notes

@@ -1,0 +1,199 @@
+"""Reading bill files inside bounds: a forked child with a memory limit and a time limit per file.
+
+Input: a function turning one file's bytes into pages (the PDF or image reader), called through a
+``BoundedReader`` with that file's arguments. Output: what the function returns, or the exception
+it raised; a child that runs out of memory, dies or runs past the time limit becomes a ParseError
+for that file naming the bound, and the run goes on (the next file gets a new child).
+
+Why a child: pdfium and Pillow decode what a file asks for. A PDF of a few kilobytes can ask for
+gigabytes (a stream compressed twice, the same stream drawn a hundred times: a decompression
+bomb), and pdfium ends the process when an allocation fails. No check of the bytes beforehand
+sees every such file, so the reading runs where running out of memory costs only that file.
+
+One child serves every file an importer reads (forking one per file cost about 4 ms a file, 100 ms
+of a household year's cold run); it is forked at the first file that is not in the cache, so it
+sees the process as it is then, and it ends when the importer is dropped or the process exits.
+Where ``os.fork`` does not exist, the function runs in this process, without the bounds.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import select
+import signal
+import struct
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from recon.errors import ParseError
+
+MEMORY_BYTES = 1 << 30      # what the child may use beyond the process it was forked from
+SECONDS = 300               # per file; OCR of the most scanned pages read from one file is about 60 s
+_HEADER = struct.Struct("<Q")
+
+
+def _address_space() -> int | None:
+    """This process's virtual size in bytes (Linux), or None where /proc is absent."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read(fd: int, n: int, deadline: float | None) -> bytes | None:
+    """Exactly ``n`` bytes, or None at end of file or when the deadline passes."""
+    chunks: list[bytes] = []
+    while n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(fd: int, deadline: float | None) -> bytes | None:
+    header = _read(fd, _HEADER.size, deadline)
+    return None if header is None else _read(fd, _HEADER.unpack(header)[0], deadline)
+
+
+def _serve(fn: Callable[..., Any], requests: int, replies: int, memory: int) -> None:
+    """The child: limit memory, then answer each request ("ok", value) / ("error", exc) until EOF."""
+    if isinstance(fn, weakref.WeakMethod):
+        fn = fn()                        # alive: the child is a copy of the process that holds it
+    try:
+        os.setpgid(0, 0)                 # tesseract started from here is stopped with the child
+        size = _address_space()
+        if size is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (size + memory, size + memory))
+        while (request := _receive(requests, None)) is not None:
+            try:
+                payload: tuple = ("ok", fn(*pickle.loads(request)))
+            except MemoryError:
+                payload = ("memory", None)
+            except Exception as exc:     # an InputError, or a bug: raised again in the parent
+                payload = ("error", exc)
+            try:
+                data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:     # an exception that does not pickle: its text
+                data = pickle.dumps(("error", RuntimeError(f"{type(payload[1]).__name__}: {payload[1]} ({exc})")))
+            _send(replies, data)
+    finally:
+        os._exit(0)
+
+
+def _stop(pid: int, fds: tuple[int, ...], kill: bool) -> int:
+    """Close the pipes, kill the child (and its group) when asked, and reap it: its wait status."""
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    if kill:
+        for target in (-pid, pid):
+            try:
+                os.kill(target, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+class BoundedReader:
+    """``reader(*args, display=...)`` runs ``fn(*args)`` in the child, within the bounds. ``fn`` may be
+    a ``weakref.WeakMethod``, so that an importer holding its reader is not kept alive by it."""
+
+    def __init__(self, fn: Callable[..., Any] | weakref.WeakMethod, memory: int = MEMORY_BYTES, seconds: float = SECONDS) -> None:
+        self.fn, self.memory, self.seconds = fn, memory, seconds
+        self._child: tuple[int, int, int] | None = None      # pid, requests fd, replies fd
+        self._finalizer: weakref.finalize | None = None
+
+    def _start(self) -> tuple[int, int, int]:
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(req_w)
+            os.close(rep_r)
+            _serve(self.fn, req_r, rep_w, self.memory)
+        os.close(req_r)
+        os.close(rep_w)
+        self._child = (pid, req_w, rep_r)
+        self._finalizer = weakref.finalize(self, _stop, pid, (req_w, rep_r), False)
+        return self._child
+
+    def close(self, kill: bool = False) -> int:
+        """End the child (at once when ``kill``); its wait status, 0 when there was none."""
+        if self._child is None or self._finalizer is None:
+            return 0
+        pid, req_w, rep_r = self._child
+        self._finalizer.detach()
+        self._child = self._finalizer = None
+        return _stop(pid, (req_w, rep_r), kill)
+
+    def __call__(self, *args: Any, display: str) -> Any:
+        if not hasattr(os, "fork"):
+            fn = self.fn() if isinstance(self.fn, weakref.WeakMethod) else self.fn
+            return fn(*args)
+        _, requests, replies = self._child or self._start()
+        try:
+            _send(requests, pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
+            reply = _receive(replies, time.monotonic() + self.seconds)
+        except OSError:                  # the child is gone (a broken pipe)
+            reply = None
+        except BaseException:            # interrupted: the child's answer would be out of step
+            self.close(kill=True)
+            raise
+        if reply is None:
+            status, timed_out = self._end_failed()
+            raise _failure(display, status, self.memory, self.seconds if timed_out else None)
+        kind, value = pickle.loads(reply)
+        if kind == "ok":
+            return value
+        if kind == "memory":             # the child's memory may be in pieces: start a new one
+            self.close(kill=True)
+            raise _failure(display, 0, self.memory, None)
+        raise value
+
+    def _end_failed(self) -> tuple[int, bool]:
+        """After no answer: the child's wait status, and whether it was still running (timed out)."""
+        assert self._child is not None
+        pid = self._child[0]
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done, status = pid, 0
+        if done == 0:                    # still running: past the time limit
+            return self.close(kill=True), True
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        for fd in self._child[1:]:
+            os.close(fd)
+        self._child = self._finalizer = None
+        return status, False
+
+
+def _failure(display: str, status: int, memory: int, seconds: float | None) -> ParseError:
+    if seconds is not None:
+        return ParseError(f"reading this file took more than {seconds:.0f} s; not read", path=display,
+                          hint="a bill file reads in a few seconds: check that it opens, or scan the bill again")
+    stopped = f" (the reader was stopped by signal {os.WTERMSIG(status)})" if os.WIFSIGNALED(status) else ""
+    return ParseError(f"reading this file needs more than {memory >> 20} MiB of memory{stopped}: a damaged file, "
+                      "or one made to expand when read (a decompression bomb); not read", path=display,
+                      hint="a bill file needs a few megabytes: check that it opens, or download it again")
