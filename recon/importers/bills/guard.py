@@ -17,6 +17,7 @@ Where ``os.fork`` does not exist, the function runs in this process, without the
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import resource
@@ -77,6 +78,8 @@ def _serve(fn: Callable[..., Any], requests: int, replies: int, memory: int) -> 
         fn = fn()                        # alive: the child is a copy of the process that holds it
     try:
         os.setpgid(0, 0)                 # tesseract started from here is stopped with the child
+        faulthandler.disable()           # pdfium aborts when an allocation fails: no dump, no core file
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         size = _address_space()
         if size is not None:
             resource.setrlimit(resource.RLIMIT_AS, (size + memory, size + memory))
