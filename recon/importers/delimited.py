@@ -154,13 +154,29 @@ def read_rows(data: bytes, delimiter: str | None = None, encoding: str | None = 
         # The profile names a code page (cp1250 for Czech banks): the bytes are not UTF-8,
         # so trust the profile over the generic single-byte fallback.
         try:
-            text = normalise_newlines(data.replace(b"\x00", b"").decode(encoding))
+            text = normalise_newlines(data.decode(encoding))
             codec = encoding
         except (UnicodeDecodeError, LookupError):
             pass
     delim = delimiter or sniff_delimiter(text.split("\n", SNIFF_LINES)[:SNIFF_LINES])
     rows = split_rows(text, delim)
     return Rows(rows.cells, rows.lines, delim, codec, rows.total_lines, rows.cut, rows.cut_line)
+
+
+_WHOLE_AMOUNT = re.compile(r"\d[.,]\d{2}\)?\s*(?:CR|DR|-)?$", re.IGNORECASE)
+
+
+def last_row_cut(items: list[tuple[list[str], int]], header: list[str] | None) -> bool:
+    """Whether the last row of a file that ends without a line break was cut: fewer cells than the
+    header, or a last cell without the cents every other row's last cell shows."""
+    last = items[-1][0]
+    if header is not None and len(last) < len(header):
+        return True
+    others = [r[-1].strip() for r, _ in items[:-1] if r and r[-1].strip()]
+    if len(others) < 3 or not last or not last[-1].strip():
+        return False
+    whole = sum(bool(_WHOLE_AMOUNT.search(c)) for c in others)
+    return whole >= 0.9 * len(others) and not _WHOLE_AMOUNT.search(last[-1].strip())
 
 
 def clean_cell(s: str) -> str:

@@ -118,6 +118,8 @@ def _scan_bytes(data: bytes, rows: Rows, lay: Layout) -> tuple[int, int] | None:
     nls, quotes, crs = [], [], []
     for s in range(0, n, _SCAN_CHUNK):
         a = arr[s:s + _SCAN_CHUNK]
+        if bool(((a < 32) & (a != 9) & (a != 10) & (a != 13)).any() | (a == 127).any()):
+            return None  # a control character: the per-row reader names the damaged rows
         nls.append(np.flatnonzero(a == 10) + s)
         quotes.append(np.flatnonzero(a == 34) + s)
         if 13 in a:

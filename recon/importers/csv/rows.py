@@ -8,11 +8,11 @@ that does not parse raises ParseError naming the line, the value and the rule.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from recon.errors import ParseError
+from recon.importers.base import damaged_layout_error, damaged_layout_line, damaged_note, has_control
 from recon.importers.csv.names import has_digit
 from recon.importers.csv.rules import (
     PENDING_WORDS,
@@ -29,7 +29,7 @@ from recon.importers.csv.rules import (
     running_balances,
 )
 from recon.importers.date_cells import DATE_SHAPE
-from recon.importers.delimited import Rows, clean_cell, trimmed_cells
+from recon.importers.delimited import Rows, clean_cell, last_row_cut, trimmed_cells
 from recon.model import BankRecord, ImportResult, Source, StatementBalance, fast_constructor
 from recon.money import AmountError, parse_amount
 
@@ -40,12 +40,15 @@ _new_source = fast_constructor(Source)
 
 def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     """Apply a Layout to every row after the header (but a last row the file ends inside)."""
+    damaged = damaged_layout_line(rows.cells[:lay.start], rows.lines[:lay.start])
+    if damaged is not None:
+        raise damaged_layout_error(*damaged, display)
     reader = _RowReader(lay, display)
     items = list(zip(rows.cells[lay.start:], rows.lines[lay.start:]))
     if rows.cut_line is not None:
         reader.notes.append(f"line {rows.cut_line}: the file ends inside this row (an unfinished quoted "
                             "field): not read, the file may be cut off")
-    elif rows.cut and items and _cut_short(items, rows.cells[lay.start - 1] if lay.start else None):
+    elif rows.cut and items and last_row_cut(items, rows.cells[lay.start - 1] if lay.start else None):
         row, line = items.pop()
         reader.notes.append(f"line {line}: the file ends inside this row (no line break after it, and "
                             f"its last field is shorter than the others): not read, the file may be cut "
@@ -53,22 +56,6 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     for row, line in items:
         reader.read(row, line)
     return reader.result()
-
-
-_WHOLE_AMOUNT = re.compile(r"\d[.,]\d{2}\)?\s*(?:CR|DR|-)?$", re.IGNORECASE)
-
-
-def _cut_short(items: list[tuple[list[str], int]], header: list[str] | None) -> bool:
-    """Whether the last row of a file that ends without a line break was cut: fewer cells than the
-    header, or a last cell without the cents every other row's last cell shows."""
-    last = items[-1][0]
-    if header is not None and len(last) < len(header):
-        return True
-    others = [r[-1].strip() for r, _ in items[:-1] if r and r[-1].strip()]
-    if len(others) < 3 or not last or not last[-1].strip():
-        return False
-    whole = sum(bool(_WHOLE_AMOUNT.search(c)) for c in others)
-    return whole >= 0.9 * len(others) and not _WHOLE_AMOUNT.search(last[-1].strip())
 
 
 def delimited_text(row: list[str]) -> str:
@@ -104,6 +91,9 @@ class _RowReader:
                 self.blank_lines.append(line)
                 return
             row = row + [""] * (self.need - len(row))
+        if has_control(joined := " ".join(row)):      # a damaged row: never a transaction
+            self.notes.append(damaged_note(line, joined))
+            return
         d = self._date(row, line)
         if d is None:
             return

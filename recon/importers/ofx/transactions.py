@@ -23,7 +23,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from recon.importers.base import squash
+from recon.importers.base import CONTROL, damaged_layout_error, damaged_note, has_control, squash
 from recon.importers.ofx.scan import StructureScanner, has_mixed_case_tags
 from recon.importers.ofx.statement import Document, Statement
 from recon.importers.ofx.values import (
@@ -49,10 +49,28 @@ _new_source = fast_constructor(Source)
 
 def read_statements(text: str, display: str, nl: str) -> ImportResult:
     """Decoded OFX text (comments and CDATA already stripped) -> ImportResult; ParseError if unreadable."""
+    if has_control(text):
+        _check_structure(text, display, nl)
     doc = Document(text, display)
     mixed = has_mixed_case_tags(text)
     _TransactionReader(doc, StructureScanner(doc, nl, mixed), nl, mixed).walk()
     return doc.result()
+
+
+def _check_structure(text: str, display: str, nl: str) -> None:
+    """A control character outside the transaction blocks (in the header, the account, the balances:
+    what every transaction is read with) rejects the file, naming the line. One inside a block only
+    leaves that block out (see walk); NULs after the document or at a line's end are padding."""
+    end = text.upper().rfind("</OFX>")
+    for m in CONTROL.finditer(text):
+        p = m.start()
+        if 0 <= end < p:
+            break
+        if m.group() == "\x00" and text[p + 1:p + 2] in ("", "\r", "\n", "\x00"):
+            continue
+        if text.rfind("<STMTTRN>", 0, p) > text.rfind("</STMTTRN>", 0, p):
+            continue
+        raise damaged_layout_error(text.count(nl, 0, p) + 1, m.group(), display)
 
 
 class _TransactionReader:
@@ -82,6 +100,7 @@ class _TransactionReader:
         find, count, leaves = text.find, text.count, LEAF.findall
         mixed, read, notes = self.mixed, self.read_transaction, doc.notes
         n_trn = 0  # STMTTRN blocks in file order (numbers in messages)
+        damaged = has_control(text)  # bytes no export holds: the blocks that hold them are not read
         # "while True" on purpose: CPython 3.11 specialises ("quickens") a code object after a few calls
         # or JUMP_BACKWARDs, and "while m is not None:" compiles to a conditional backward jump that
         # does not count, so this loop, run once per file, would stay unspecialised.
@@ -97,15 +116,22 @@ class _TransactionReader:
             else:
                 mc = close_search(text, body_start, piece_end)
                 e = mc.start() if mc else -1
+            cut = False
             if e < 0:  # no close tag: the block ends at the next structural tag
                 ms = struct_search(text, body_start, piece_end)
                 e = ms.start() if ms else piece_end
+                cut = ms is None and nm is None   # ... or the file ends inside it
             n_trn += 1
             st = doc.cur
             if st is None:
                 notes.append(f"STMTTRN #{n_trn} (line {at}) is outside any bank or card statement: not read")
             elif st.kind == "investment":
                 n_trn -= 1  # an INVBANKTRAN's STMTTRN: counted with the investment transactions
+            elif cut:
+                notes.append(f"line {at}: the file ends inside this transaction (STMTTRN #{n_trn}, no "
+                             "</STMTTRN>): not read, the file may be cut off")
+            elif damaged and has_control(text[body_start:e]):
+                notes.append(damaged_note(at, text[body_start:e]) + f" (STMTTRN #{n_trn})")
             else:
                 st.n_trn += 1
                 if mixed:

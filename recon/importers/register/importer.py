@@ -14,11 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from recon.errors import InputError, ParseError
+from recon.importers.base import damaged_layout_error, damaged_layout_line, damaged_note, has_control
 from recon.importers.date_cells import token_date, tokenize_date
 from recon.importers.delimited import (
     CsvSyntaxError,
+    Rows,
     clean_cell,
     decode,
+    last_row_cut,
     looks_like_ofx_or_pdf,
     norm_name,
     read_rows,
@@ -78,6 +81,9 @@ class CheckRegisterImporter:
                 break
         if hidx is None:
             raise ParseError("empty check register", path=display)
+        damaged = damaged_layout_line(rows.cells[:hidx + 1], rows.lines[:hidx + 1])
+        if damaged is not None:
+            raise damaged_layout_error(*damaged, display)
         header = [clean_cell(c) for c in rows.cells[hidx]]
         if not looks_like_check_register(header):
             raise ParseError("header row is not a check register's", path=display,
@@ -97,6 +103,9 @@ class CheckRegisterImporter:
                 for k in range(hidx + 1, len(rows.cells))]
         notes = [f"line {ln}: blank line skipped" for ln, r in body if not any(r)]
         body = [(ln, r) for ln, r in body if any(r)]
+        damaged = {rows.lines[k] for k in range(hidx + 1, len(rows.cells)) if has_control(" ".join(rows.cells[k]))}
+        body, more = _whole_rows(rows, body, header, damaged)
+        notes += more
         dj = roles["date"]
         toks = [tokenize_date(r[dj]) for _, r in body if dj < len(r) and r[dj]]
         order = "mdy"
@@ -132,3 +141,25 @@ class CheckRegisterImporter:
                                      " ".join(r[roles["payee"]].split()), amount,
                                      " ".join(memo.split())))
         return ImportResult(kind="check_register", checks=tuple(checks), notes=tuple(notes))
+
+
+def _whole_rows(rows: Rows, body: list[tuple[int, list[str]]], header: list[str], damaged: set[int]
+                ) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The rows that are whole and undamaged, and a note for each one left out: a row holding a
+    control character (damaged bytes), and a last row the file ends inside (a download cut short)."""
+    notes = []
+    if rows.cut_line is not None:
+        notes.append(f"line {rows.cut_line}: the file ends inside this row (an unfinished quoted field): "
+                     "not read, the file may be cut off")
+    elif rows.cut and body and last_row_cut([(r, ln) for ln, r in body], header):
+        line, row = body.pop()
+        notes.append(f"line {line}: the file ends inside this row (no line break after it, and its last "
+                     f"field is shorter than the others): not read, the file may be cut off: "
+                     f"{','.join(row)[:60]!r}")
+    whole = []
+    for line, row in body:
+        if line in damaged:
+            notes.append(damaged_note(line, " ".join(rows.cells[rows.lines.index(line)])))
+        else:
+            whole.append((line, row))
+    return whole, notes
