@@ -34,6 +34,8 @@ from recon.errors import ParseError
 MEMORY_BYTES = 1 << 30      # what the child may use beyond the process it was forked from
 SECONDS = 300               # per file; OCR of the most scanned pages read from one file is about 60 s
 _HEADER = struct.Struct("<Q")
+_PIPES: set[int] = set()    # this process's ends of every child's pipes: a new child closes them, so
+                            # that each child's pipes end (EOF) when that child or this process ends
 
 
 def _address_space() -> int | None:
@@ -99,19 +101,19 @@ def _serve(fn: Callable[..., Any], requests: int, replies: int, memory: int) -> 
         os._exit(0)
 
 
-def _stop(pid: int, fds: tuple[int, ...], kill: bool) -> int:
-    """Close the pipes, kill the child (and its group) when asked, and reap it: its wait status."""
+def _stop(pid: int, fds: tuple[int, ...]) -> int:
+    """Close the pipes, kill the child (and its group), and reap it: its wait status."""
     for fd in fds:
+        _PIPES.discard(fd)
         try:
             os.close(fd)
         except OSError:
             pass
-    if kill:
-        for target in (-pid, pid):
-            try:
-                os.kill(target, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+    for target in (-pid, pid):
+        try:
+            os.kill(target, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     try:
         return os.waitpid(pid, 0)[1]
     except ChildProcessError:
@@ -132,23 +134,24 @@ class BoundedReader:
         rep_r, rep_w = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os.close(req_w)
-            os.close(rep_r)
+            for fd in (req_w, rep_r, *_PIPES):
+                os.close(fd)
             _serve(self.fn, req_r, rep_w, self.memory)
         os.close(req_r)
         os.close(rep_w)
+        _PIPES.update((req_w, rep_r))
         self._child = (pid, req_w, rep_r)
-        self._finalizer = weakref.finalize(self, _stop, pid, (req_w, rep_r), False)
+        self._finalizer = weakref.finalize(self, _stop, pid, (req_w, rep_r))
         return self._child
 
-    def close(self, kill: bool = False) -> int:
-        """End the child (at once when ``kill``); its wait status, 0 when there was none."""
+    def close(self) -> int:
+        """End the child (killed: it is idle, or its answer is no longer wanted); its wait status."""
         if self._child is None or self._finalizer is None:
             return 0
         pid, req_w, rep_r = self._child
         self._finalizer.detach()
         self._child = self._finalizer = None
-        return _stop(pid, (req_w, rep_r), kill)
+        return _stop(pid, (req_w, rep_r))
 
     def __call__(self, *args: Any, display: str) -> Any:
         if not hasattr(os, "fork"):
@@ -161,7 +164,7 @@ class BoundedReader:
         except OSError:                  # the child is gone (a broken pipe)
             reply = None
         except BaseException:            # interrupted: the child's answer would be out of step
-            self.close(kill=True)
+            self.close()
             raise
         if reply is None:
             status, timed_out = self._end_failed()
@@ -170,7 +173,7 @@ class BoundedReader:
         if kind == "ok":
             return value
         if kind == "memory":             # the child's memory may be in pieces: start a new one
-            self.close(kill=True)
+            self.close()
             raise _failure(display, 0, self.memory, None)
         raise value
 
@@ -183,10 +186,11 @@ class BoundedReader:
         except ChildProcessError:
             done, status = pid, 0
         if done == 0:                    # still running: past the time limit
-            return self.close(kill=True), True
+            return self.close(), True
         if self._finalizer is not None:
             self._finalizer.detach()
         for fd in self._child[1:]:
+            _PIPES.discard(fd)
             os.close(fd)
         self._child = self._finalizer = None
         return status, False
