@@ -21,7 +21,7 @@ def test_wheel_installs_and_runs(tmp_path):
         ".venv", ".git", "bench-data", "out", "build", "*.egg-info", "__pycache__", ".hypothesis", "samples"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
                     "-w", str(dist), str(src)], check=True, capture_output=True)
-    (wheel,) = dist.glob("recon-*.whl")
+    (wheel,) = dist.glob("connector_recon-*.whl")
     env_dir = tmp_path / "env"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     site = next(env_dir.glob("lib/python*/site-packages"))
