@@ -190,3 +190,16 @@ def test_check_reads_everything_writes_nothing_and_exits_2_on_a_problem(tmp_path
     cfg.write_text('[[accounts]]\nnumber = "712345678"\nplna = "health"\n')
     res = runner.invoke(app, ["check", str(good), "--config", str(cfg), "--as-of", "2026-11-23"])
     assert res.exit_code == 2 and "did you mean 'plan'?" in res.output
+
+
+def test_shell_completion_completes_command_names():
+    # typer's completion: `recon --install-completion` installs it; the shell then calls recon so.
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    recon = shutil.which("recon", path=os.path.dirname(sys.executable)) or "recon"
+    env = {**os.environ, "_RECON_COMPLETE": "complete_bash", "COMP_WORDS": "recon pr", "COMP_CWORD": "1"}
+    res = subprocess.run([recon], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert res.returncode == 0 and res.stdout.split() == ["profiles", "proof"], res.stdout + res.stderr

@@ -32,7 +32,7 @@ app = typer.Typer(
          "and Connector bill PDFs; it pairs every Connector payment with its bill and coverage month "
          "and lists what does not add up.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,      # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
