@@ -203,3 +203,13 @@ def test_shell_completion_completes_command_names():
     env = {**os.environ, "_RECON_COMPLETE": "complete_bash", "COMP_WORDS": "recon pr", "COMP_CWORD": "1"}
     res = subprocess.run([recon], capture_output=True, text=True, env=env, timeout=60, check=False)
     assert res.returncode == 0 and res.stdout.split() == ["profiles", "proof"], res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("command", [["run"], ["check"], ["proof"], ["batch"], ["init"], ["autopay"],
+                                     ["profiles"], ["calls", "add"], ["calls", "list"]])
+def test_help_names_no_python_types(command):
+    import re
+
+    res = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "100"})
+    assert res.exit_code == 0, res.output
+    assert not re.search(r"<(list|str|path|Path|int|bool)\b|list\[", res.output), res.output

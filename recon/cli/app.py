@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from recon.cli.common import (
     AsOf,
@@ -24,6 +25,11 @@ from recon.cli.common import (
     progress_printer,
     require_inputs,
 )
+
+# typer 0.29 prints an argument's Python type beside its name ("INPUT <list[Path]>"); the help says
+# what each argument is in words, so the type is left out (options show their metavar already).
+if hasattr(typer.core.TyperArgument, "display_type_rich"):
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="recon",
@@ -168,7 +174,7 @@ def check(
 @app.command()
 def profiles(
     profile_dir: Annotated[list[Path] | None, typer.Option(
-        "--dir", help="Also list profiles from this folder (repeatable).")] = None,
+        "--dir", metavar="DIR", help="Also list profiles from this folder (repeatable).")] = None,
 ) -> None:
     """List the bank CSV layouts (profiles) recon recognises, built-in and your own."""
     from recon.errors import ConfigError

@@ -29,10 +29,10 @@ from recon.cli.common import (
 
 def batch(
     data_dir: Annotated[Path, typer.Argument(
-        help="The data folder: DATA_DIR/recon.toml (config), DATA_DIR/inbox/ (bank exports, check "
+        metavar="DATA_DIR", help="The data folder: DATA_DIR/recon.toml (config), DATA_DIR/inbox/ (bank exports, check "
              "register, bill PDFs; walked recursively), DATA_DIR/reports/ (results).", show_default=False)],
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="The day the run is for, YYYY-MM-DD; names the reports/YYYY-MM-DD/ folder. "
+        "--as-of", metavar="YYYY-MM-DD", help="The day the run is for, YYYY-MM-DD; names the reports/YYYY-MM-DD/ folder. "
                         "Default: today.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Print nothing when nothing new needs attention (for cron).")] = False,
@@ -69,7 +69,7 @@ def batch(
 
 def init(
     data_dir: Annotated[Path, typer.Argument(
-        help="The data folder to set up (created if missing).", show_default=False)],
+        metavar="DATA_DIR", help="The data folder to set up (created if missing).", show_default=False)],
 ) -> None:
     """Create DATA_DIR/inbox/, DATA_DIR/reports/ and a commented template DATA_DIR/recon.toml.
 
@@ -94,9 +94,9 @@ def autopay(
     as_of: AsOf = None,
     config: ConfigPath = None,
     account: Annotated[str | None, typer.Option(
-        "--account", help="Audit only this billing account (9 digits).", show_default=False)] = None,
+        "--account", metavar="ACCOUNT", help="Audit only this billing account (9 digits).", show_default=False)] = None,
     out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for autopay.csv (created if missing).")] = Path("out"),
+        "--out", "-o", metavar="OUTDIR", help="Folder for autopay.csv (created if missing).")] = Path("out"),
 ) -> None:
     """Audit AutoPay per billing account and bill: expected draw and window, actual draws, verdict.
 

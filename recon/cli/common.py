@@ -24,7 +24,7 @@ ConfigPath = Annotated[Path | None, typer.Option(
     help="recon.toml with billing accounts, AutoPay periods, aliases, tolerances and overrides. "
          "Default: a recon.toml inside the first INPUT folder, if there is one.")]
 ProfileName = Annotated[str | None, typer.Option(
-    "--profile", help="Force this bank CSV layout for every CSV (see `recon profiles`).")]
+    "--profile", metavar="NAME", help="Force this bank CSV layout for every CSV (see `recon profiles`).")]
 Cache = Annotated[bool, typer.Option(help="Cache parsed bills by file content so re-runs are fast.")]
 
 

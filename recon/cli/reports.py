@@ -57,20 +57,20 @@ def _read_calls(data: Path):
 @calls_app.command("add")
 def calls_add(
     when: Annotated[str | None, typer.Option(
-        "--when", help='Date and time of the call, "YYYY-MM-DD HH:MM". Default: now.', show_default=False)]
+        "--when", metavar="WHEN", help='Date and time of the call, "YYYY-MM-DD HH:MM". Default: now.', show_default=False)]
         = None,
-    rep: Annotated[str, typer.Option("--rep", help="The representative's first name.")] = "",
-    rep_id: Annotated[str, typer.Option("--rep-id", help="The representative's ID or operator number.")] = "",
+    rep: Annotated[str, typer.Option("--rep", metavar="NAME", help="The representative's first name.")] = "",
+    rep_id: Annotated[str, typer.Option("--rep-id", metavar="ID", help="The representative's ID or operator number.")] = "",
     department: Annotated[str, typer.Option(
-        "--department", help="Department you spoke to (e.g. Billing, Customer Service).")] = "",
-    said: Annotated[str, typer.Option("--said", help="What was said: your summary of the call.")] = "",
+        "--department", metavar="NAME", help="Department you spoke to (e.g. Billing, Customer Service).")] = "",
+    said: Annotated[str, typer.Option("--said", metavar="TEXT", help="What was said: your summary of the call.")] = "",
     promised: Annotated[str, typer.Option(
-        "--promised", help="What the Connector promised (refund, correction, call back by a date).")] = "",
-    case: Annotated[str, typer.Option("--case", help="Case, ticket or reference number given.")] = "",
+        "--promised", metavar="TEXT", help="What the Connector promised (refund, correction, call back by a date).")] = "",
+    case: Annotated[str, typer.Option("--case", metavar="NUMBER", help="Case, ticket or reference number given.")] = "",
     account: Annotated[str | None, typer.Option(
-        "--account", help="Billing account number the call was about (9 digits starting with 7).",
+        "--account", metavar="ACCOUNT", help="Billing account number the call was about (9 digits starting with 7).",
         show_default=False)] = None,
-    data: Annotated[Path, typer.Option("--data", help=DATA_HELP)] = Path("."),
+    data: Annotated[Path, typer.Option("--data", metavar="DIR", help=DATA_HELP)] = Path("."),
 ) -> None:
     """Record one call in DATA/calls.jsonl (appended; earlier calls are never rewritten)."""
     from recon.jobs.calls import Call, CallLogError, append_call, calls_path, check_account, parse_when
@@ -94,9 +94,9 @@ def calls_add(
 @calls_app.command("list")
 def calls_list(
     account: Annotated[str | None, typer.Option(
-        "--account", help="Show only calls about this billing account (and calls that name none).",
+        "--account", metavar="ACCOUNT", help="Show only calls about this billing account (and calls that name none).",
         show_default=False)] = None,
-    data: Annotated[Path, typer.Option("--data", help=DATA_HELP)] = Path("."),
+    data: Annotated[Path, typer.Option("--data", metavar="DIR", help=DATA_HELP)] = Path("."),
 ) -> None:
     """Show the call log as a table, sorted by time."""
     from recon.jobs.calls import CallLogError, calls_for, check_account, render_calls
@@ -111,21 +111,21 @@ def calls_list(
 def proof(
     inputs: Inputs,
     account: Annotated[str, typer.Option(
-        "--account", "-a", help="The Connector billing account number the packet is for.",
+        "--account", "-a", metavar="ACCOUNT", help="The Connector billing account number the packet is for.",
         show_default=False)],
     month_from: Annotated[str | None, typer.Option(
-        "--from", help="First coverage month to include, YYYY-MM. Default: the first bill read.",
+        "--from", metavar="YYYY-MM", help="First coverage month to include, YYYY-MM. Default: the first bill read.",
         show_default=False)] = None,
     month_to: Annotated[str | None, typer.Option(
-        "--to", help="Last coverage month to include, YYYY-MM. Default: the last bill read.",
+        "--to", metavar="YYYY-MM", help="Last coverage month to include, YYYY-MM. Default: the last bill read.",
         show_default=False)] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for proof.pdf (created if missing).")]
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="OUTDIR", help="Folder for proof.pdf (created if missing).")]
         = Path("out"),
     as_of: AsOf = None,
     config: ConfigPath = None,
     profile: ProfileName = None,
     data: Annotated[Path | None, typer.Option(
-        "--data", help="Folder holding calls.jsonl. Default: the first INPUT if it is a folder, "
+        "--data", metavar="DIR", help="Folder holding calls.jsonl. Default: the first INPUT if it is a folder, "
                        "else the current folder.", show_default=False)] = None,
     cache: Cache = True,
 ) -> None:
