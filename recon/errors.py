@@ -5,6 +5,8 @@ InputError and its subclasses reject one input file (the run goes on); ConfigErr
 """
 from __future__ import annotations
 
+MAX_VALUE_SHOWN = 200   # characters of a rejected value shown in a message (a line may be megabytes)
+
 
 class ReconError(Exception):
     """Base of every error recon raises on purpose."""
@@ -44,7 +46,8 @@ class InputError(ReconError):
         head = f"{where}: {self.message}" if where else self.message
         parts = [head]
         if self.value is not None:
-            parts.append(f"  value: {self.value!r}")
+            shown = self.value if len(self.value) <= MAX_VALUE_SHOWN else self.value[:MAX_VALUE_SHOWN] + "..."
+            parts.append(f"  value: {shown!r}" + (f" ({len(self.value):,} characters)" if shown is not self.value else ""))
         if self.rule:
             parts.append(f"  rule: {self.rule}")
         if self.hint:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from recon.importers.base import decode_bytes
 
 SNIFF_LINES = 60
+MAX_LINE_BYTES = 1 << 20    # a bank export's lines are under 1 KB; a line of 2 MiB or more is refused
 DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -29,6 +30,20 @@ class CsvSyntaxError(ValueError):
         super().__init__(message)
         self.line = line
         self.text = text
+
+
+def refuse_long_lines(data: bytes, display: str) -> None:
+    """ParseError when some line is 2 MiB or longer (one with no line break in a whole aligned
+    1 MiB window), before the text is decoded and split: such a line is not a bank export's, and
+    reading it would take gigabytes of memory. One bounded search per MiB of the file."""
+    from recon.errors import ParseError
+
+    for k in range(0, len(data) - MAX_LINE_BYTES + 1, MAX_LINE_BYTES):
+        if data.find(b"\n", k, k + MAX_LINE_BYTES) < 0 and data.find(b"\r", k, k + MAX_LINE_BYTES) < 0:
+            line = data.count(b"\n", 0, k) + 1
+            raise ParseError(f"line {line} is longer than {MAX_LINE_BYTES >> 20} MiB: not a bank export's line; "
+                             "the file was not read", path=display, line=line,
+                             hint="check that this is the export you meant (a CSV has one transaction a line)")
 
 
 def normalise_newlines(text: str) -> str:

@@ -30,6 +30,7 @@ from recon.importers.delimited import (
     clean_cell,
     decode,
     looks_like_ofx_or_pdf,
+    refuse_long_lines,
     sniff_delimiter,
     split_rows,
 )
@@ -107,6 +108,7 @@ class CsvBankImporter:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=display) from exc
         if looks_like_ofx_or_pdf(data[:8192]):
             raise ParseError("not a CSV export (OFX or PDF content)", path=display)
+        refuse_long_lines(data, display)
         result = self._read_columnar(data, display) if len(data) >= FAST_MIN_BYTES else None
         if result is None:
             rows, layout = read_layout(data, self.profiles, self._forced, display)

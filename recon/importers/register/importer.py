@@ -25,6 +25,7 @@ from recon.importers.delimited import (
     looks_like_ofx_or_pdf,
     norm_name,
     read_rows,
+    refuse_long_lines,
     sniff_delimiter,
     split_rows,
 )
@@ -68,6 +69,7 @@ class CheckRegisterImporter:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=display) from exc
+        refuse_long_lines(data, display)
         try:
             rows = read_rows(data)
         except CsvSyntaxError as exc:
