@@ -236,7 +236,8 @@ def _reconcile(read: list[tuple[InputResult, ImportResult | None]], as_of: date,
             notes.append(f"bill {s.id}: its current charges were neither read nor derivable from its "
                          "other fields; whether it was paid in full, late or twice was not checked")
     ctx = CheckContext(as_of=as_of, config=config, transactions=tuple(txs), bills=tuple(refs), match=m,
-                       uncashed_checks=norm.uncashed_checks, bank_last_date=last_bank)
+                       uncashed_checks=norm.uncashed_checks, bank_last_date=last_bank,
+                       bank_fees=tuple(f for f in norm.bank_fees if f.date <= as_of))
     findings = run_checks(ctx)
     # A credit paired with a debit is a return, whatever its wording.
     returned_credit = {c.id for _, c in m.returns}

@@ -25,6 +25,7 @@ CHECKS = (
     payments.find_unmatched_charges,
     payments.find_duplicate_draws,
     payments.find_returned_payments,
+    payments.find_fee_only_returns,
     payments.find_autopay_amount_mismatches,
     payments.find_autopay_after_cancellation,
     payments.find_uncashed_checks,

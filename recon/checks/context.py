@@ -6,7 +6,7 @@ from datetime import date
 
 from recon.config import Config
 from recon.match import MatchResult
-from recon.model import Allocation, BillRef, CheckEntry, Transaction
+from recon.model import Allocation, BankRecord, BillRef, CheckEntry, Transaction
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class CheckContext:
     match: MatchResult
     uncashed_checks: tuple[CheckEntry, ...] = ()
     bank_last_date: date | None = None      # the latest date any bank export covers
+    bank_fees: tuple[BankRecord, ...] = ()  # the bank's fees for a returned Connector payment
 
     def txn(self, tid: str) -> Transaction:
         return self._txns()[tid]

@@ -90,6 +90,56 @@ def find_returned_payments(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+FEE_WINDOW = timedelta(days=10)   # a returned draw's fee posts within days of the attempt
+
+
+def find_fee_only_returns(ctx: CheckContext) -> list[Finding]:
+    """A payment that came back with only the bank's fee to show (domain.md: "the debit never posts
+    and only the fee shows"): a fee naming the Connector with no Connector debit of that account in
+    the days before it and no return already paired near it, in the cycle of a bill left unpaid."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    paired = [d for pair in ctx.match.returns for d in (pair[0].date, pair[1].date)]
+    for fee in sorted(ctx.bank_fees, key=attrgetter("date")):
+        if any(abs(d - fee.date) <= FEE_WINDOW for d in paired):
+            continue                    # the fee of a return already reported
+        state = _fee_bill(ctx, fee)
+        if state is None or state.ref.id in seen or state.paid_on_time >= state.charge:
+            continue
+        account = state.bill.billing_account
+        if any(t.amount < 0 and fee.date - FEE_WINDOW <= t.date <= fee.date
+               and ctx.match.account_of.get(t.id) in (account, None) for t in ctx.transactions):
+            continue                    # a debit posted: the fee is not for one that never did
+        seen.add(state.ref.id)
+        where = f"{fee.source.path}:{fee.source.line or fee.source.fitid}"
+        out.append(Finding(
+            type="returned_payment", severity="high", billing_account=account,
+            coverage_month=state.bill.coverage_month, bill_ids=(state.ref.id,),
+            message=f"the bank charged {dollars(-fee.amount)} on {fee.date.isoformat()} for a returned payment "
+                    f"({' '.join(fee.description.split())[:60]}; {where}) and no payment to the Connector "
+                    f"posted before it: the payment for {bill_words(state.bill)} was returned, and the bill "
+                    "is unpaid."))
+    return out
+
+
+def _fee_bill(ctx: CheckContext, fee) -> BillState | None:
+    """The bill whose cycle a fee fell in: of the account the fee names (a billing account or
+    enrollment id in its text), or of the only account; the latest bill issued by the fee's date."""
+    states = list(ctx.match.states.values())
+    digits = set(re.findall(r"\d{6,}", fee.description))
+
+    def named(b) -> bool:
+        eid = "".join(ch for ch in (b.enrollment_id or "") if ch.isdigit())
+        return b.billing_account in digits or (len(eid) >= 6 and eid in digits)
+
+    accounts = {s.bill.billing_account for s in states if named(s.bill)} or {s.bill.billing_account for s in states}
+    if len(accounts) != 1:
+        return None
+    (account,) = accounts
+    cands = [s for s in states if s.bill.billing_account == account and s.bill.bill_date <= fee.date]
+    return max(cands, key=lambda s: (s.bill.bill_date, s.ref.id), default=None)
+
+
 def returned_bill(ctx: CheckContext, debit) -> BillState | None:
     """The bill a returned draw was paying: the latest bill issued by then whose amount fits it."""
     account = ctx.match.account_of.get(debit.id)

@@ -224,6 +224,7 @@ class NormalizeResult:
     transactions: tuple[Transaction, ...]
     notes: tuple[str, ...]
     uncashed_checks: tuple[CheckEntry, ...] = ()   # Connector checks in the register, not at the bank
+    bank_fees: tuple[BankRecord, ...] = ()          # the bank's fees for a returned Connector payment
 
 
 def _is_connector_check(c: CheckEntry, clf: Classifier, bill_accounts: set[str]) -> str | None:
@@ -242,7 +243,8 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
     clf = Classifier(config)
     notes: list[str] = []
     bill_accounts = {b.billing_account for b in bills}
-    pending = merge_records(_connector_records(files, clf, notes))
+    fees: list[BankRecord] = []
+    pending = merge_records(_connector_records(files, clf, notes, fees))
     used_register: set[int] = set()
     candidates = _tie_checks(pending, checks, bills, clf, used_register)
     del pending
@@ -251,11 +253,12 @@ def normalize(files: Sequence[Sequence[BankRecord]], checks: list[CheckEntry], b
     uncashed = tuple(c for c in checks if id(c) not in used_register
                      and _is_connector_check(c, clf, bill_accounts))
     return NormalizeResult(transactions=tuple(_finish(txs, {a: a for a in bill_accounts})),
-                           notes=tuple(sorted(set(notes))), uncashed_checks=uncashed)
+                           notes=tuple(sorted(set(notes))), uncashed_checks=uncashed,
+                           bank_fees=tuple(fees))
 
 
-def _connector_records(files: Sequence[Sequence[BankRecord]], clf: Classifier, notes: list[str]
-                       ) -> list[list[tuple[BankRecord, Verdict | None, str | None]]]:
+def _connector_records(files: Sequence[Sequence[BankRecord]], clf: Classifier, notes: list[str],
+                       fees: list[BankRecord]) -> list[list[tuple[BankRecord, Verdict | None, str | None]]]:
     """Per file, the records that may be the Connector's: (record, name verdict, check number).
 
     One pass over every record; only the kept ones stay referenced (a file's records may be built
@@ -273,6 +276,7 @@ def _connector_records(files: Sequence[Sequence[BankRecord]], clf: Classifier, n
                 if r.amount < 0 and _BANK_FEE.search(r.description):
                     notes.append(f"{r.source.path}:{r.source.line or r.source.fitid}: a bank fee for a returned "
                                  f"payment ({norm_text(r.description)[:40]!r}), not a payment to the Connector")
+                    fees.append(r)
                     continue
                 kept.append((r, v, None))
             elif v.level == "negative" and "COMMONWEALTH HEA" in norm_text(r.description):

@@ -403,3 +403,41 @@ def test_a_payment_while_the_bill_asks_nothing_is_credit_not_a_second_draw(text)
     assert types(r) == ["duplicate_draw"]
     feb = [a for a in r.report.matches if a.transaction_id.startswith("t20260210")]
     assert feb and all("credit" in a.reason for a in feb)
+
+
+# ---------------------------------------------------------------- a return that shows only as the bank's fee
+
+FEE = "RETURNED ITEM FEE ACH COMMONWEALTH HEA"
+THREE_PAID = """
+    bills H 2026-01..2026-04
+    autopay H 2026-01-23 412.00
+    autopay H 2026-02-23 412.00
+    autopay H 2026-03-23 412.00
+"""
+
+
+def test_a_return_that_shows_only_as_the_banks_fee_is_a_returned_payment():
+    # domain.md: "Or the debit never posts and only the fee shows."
+    r = Scenario(HEALTH + THREE_PAID + f"debit 2026-04-27 35.00 {FEE}\n").run(date(2026, 5, 10))
+    assert types(r) == ["coverage_at_risk", "returned_payment", "unpaid_bill"]
+    (f,) = [f for f in r.report.findings if f.type == "returned_payment"]
+    assert (f.billing_account, f.coverage_month, f.transaction_ids) == ("712345678", "2026-05", ())
+    assert "$35.00 on 2026-04-27" in f.message and "no payment to the Connector posted" in f.message
+    assert not any(t.amount == D("-35.00") for t in r.report.transactions)   # the fee is not a payment
+
+
+def test_the_fee_of_a_return_already_paired_adds_nothing():
+    r = Scenario(HEALTH + THREE_PAID + f"""
+        autopay H 2026-04-23 412.00
+        return 2026-04-25 of 2026-04-23
+        debit 2026-04-25 35.00 {FEE}
+    """).run(date(2026, 5, 10))
+    assert [t for t in types(r) if t == "returned_payment"] == ["returned_payment"]
+
+
+def test_a_fee_in_a_cycle_that_was_paid_is_no_returned_payment():
+    r = Scenario(HEALTH + THREE_PAID + f"""
+        autopay H 2026-04-23 412.00
+        debit 2026-04-28 35.00 {FEE}
+    """).run(date(2026, 5, 10))
+    assert types(r) == []
