@@ -18,6 +18,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite golden expected files for a reviewer to read")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_bill_reader():
+    """Bill files are read in a forked child shared by the process (recon/importers/bills/guard.py),
+    which sees the process as it was when forked: ending it after each test lets the next test's
+    monkeypatches (bounds, OCR stand-ins) reach the child it forks."""
+    yield
+    from recon.importers.bills.guard import close_shared
+
+    close_shared()
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

@@ -20,6 +20,7 @@ import logging
 from pathlib import Path
 
 from recon.errors import InputError, ParseError
+from recon.importers.bills.guard import shared_reader
 from recon.importers.bills.importer import PagedBillImporter
 from recon.importers.bills.pages import PageText
 
@@ -46,7 +47,8 @@ class BillImageImporter(PagedBillImporter):
         return f"{PARSER_VERSION};{ocr_settings()};side={PAGE_MIN_SIDE}-{PAGE_MAX_SIDE}"
 
     def _extract_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
-        return _ocr_frames(data, display)
+        """The image's pages, read in the bounded child (guard.py) that every importer shares."""
+        return shared_reader(_ocr_frames)(data, display, display=display)
 
 
 def _ocr_frames(data: bytes, display: str) -> tuple[list[PageText], list[str]]:

@@ -9,13 +9,11 @@ a memory and a time limit (guard.py), so a decompression bomb costs only that fi
 from __future__ import annotations
 
 import logging
-import weakref
 from pathlib import Path
 
 from recon.cache import ParseCache, bytes_key
 from recon.errors import InputError
 from recon.importers.bills.grouping import read_bills
-from recon.importers.bills.guard import BoundedReader
 from recon.importers.bills.pages import PageText, pages_from_json, pages_to_json
 from recon.importers.bills.vocabulary import Vocabulary, load_vocabulary
 from recon.model import ImportResult
@@ -33,13 +31,6 @@ class PagedBillImporter:
     def __init__(self, cache: ParseCache | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.cache = cache
         self.vocabulary = vocabulary
-        self._reader: BoundedReader | None = None
-
-    def _bounded(self, data: bytes, display: str):
-        """``_extract_pages`` in this importer's bounded child (guard.py), forked at first use."""
-        if self._reader is None:
-            self._reader = BoundedReader(weakref.WeakMethod(self._extract_pages))
-        return self._reader(data, display, display=display)
 
     def extract(self, path: Path, display: str) -> ImportResult:
         try:
@@ -65,7 +56,7 @@ class PagedBillImporter:
                     return pages_from_json(cached)
                 except (ValueError, KeyError, TypeError):
                     log.warning("ignoring unreadable cache entry %s", key)
-        pages, notes = self._bounded(data, display)
+        pages, notes = self._extract_pages(data, display)
         if self.cache and key:
             self.cache.put(key, pages_to_json(pages, notes))
         return pages, notes

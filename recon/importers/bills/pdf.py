@@ -19,6 +19,7 @@ from typing import Any
 
 from recon.cache import ParseCache
 from recon.errors import InputError, ParseError
+from recon.importers.bills.guard import shared_reader
 from recon.importers.bills.importer import PagedBillImporter
 from recon.importers.bills.lines import Line, new_line
 from recon.importers.bills.pages import PageText
@@ -61,79 +62,86 @@ class BillPdfImporter(PagedBillImporter):
         return f"{PARSER_VERSION};ocr={self.ocr};{ocr_settings()};dpi={OCR_DPI}/{OCR_MIN_DPI}"
 
     def _extract_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
-        import pypdfium2 as pdfium
-        from pypdfium2 import raw
+        """The file's pages, read in the bounded child (guard.py) that every importer shares."""
+        return shared_reader(read_pdf_pages)(data, display, self.ocr, display=display)
 
-        if b"%PDF-" not in data[:PDF_MAGIC_WINDOW]:
-            raise ParseError(f"{CORRUPT}: no %PDF header", path=display)
-        if b"%%EOF" not in data[-EOF_WINDOW:]:
-            raise ParseError(f"{CORRUPT}: no %%EOF marker at the end (the file was cut short)",
-                             path=display, hint="download or scan the bill again")
-        try:
-            doc = _open_document(data)
-        except pdfium.PdfiumError as exc:
-            msg = str(exc)
-            if "password" in msg.lower():
-                raise InputError(ENCRYPTED, path=display,
-                                 hint="save an unprotected copy (print to PDF) and read that") from exc
-            raise ParseError(f"{CORRUPT}: {msg}", path=display) from exc
-        pages: list[PageText] = []
-        notes: list[str] = []
-        helper = None                    # a PdfDocument of the same bytes, for the pages to OCR
-        count = raw.FPDF_GetPageCount(doc)
-        if count > MAX_PAGES:
-            raw.FPDF_CloseDocument(doc)
-            raise ParseError(f"PDF has {count} pages; recon reads bill files of up to {MAX_PAGES} pages",
-                             path=display, hint="split the file, or keep only the bills")
-        ocr_done = 0
-        try:
-            for i in range(count):
-                try:
-                    lines = _page_rows(doc, i)
-                except pdfium.PdfiumError as exc:
-                    raise ParseError(f"{CORRUPT}: page {i + 1}: {exc}", path=display, page=i + 1) from exc
-                if _has_text("".join(ln.text for ln in lines)):
-                    pages.append(PageText(i + 1, lines))
-                elif self.ocr and ocr_done >= MAX_OCR_PAGES:
-                    notes.append(f"page {i + 1}: no text layer, and {MAX_OCR_PAGES} scanned pages were already "
-                                 "read from this file: not read")
-                    pages.append(PageText(i + 1, []))
-                elif self.ocr:
-                    if helper is None:
-                        helper = pdfium.PdfDocument(data)
-                    page = helper[i]
-                    ocr_done += 1
-                    pages.append(self._ocr_page(page, i + 1, notes))
-                    page.close()
-                else:
-                    notes.append(f"page {i + 1}: no text layer (OCR disabled); page skipped")
-                    pages.append(PageText(i + 1, []))
-        finally:
-            if helper is not None:
-                helper.close()
-            raw.FPDF_CloseDocument(doc)
-        return pages, notes
 
-    def _ocr_page(self, page: Any, number: int, notes: list[str]) -> PageText:
-        from recon.importers.bills.ocr import OcrUnavailable, read_page_image
+def read_pdf_pages(data: bytes, display: str, ocr: bool) -> tuple[list[PageText], list[str]]:
+    """PDF bytes -> per-page placed lines (OCR for a page without text when ``ocr``) and notes.
+    Runs in the bounded child: a file that asks for too much memory or time costs only itself."""
+    import pypdfium2 as pdfium
+    from pypdfium2 import raw
 
-        width_pt, height_pt = page.get_size()
-        if max(width_pt, height_pt) > MAX_PAGE_INCHES * 72:
-            notes.append(f"page {number}: {width_pt / 72:.0f} x {height_pt / 72:.0f} inches, larger than any "
-                         "bill page: not read")
-            return PageText(number, [], ocr=True)
-        dpi = _render_dpi(page)
-        pixels = (width_pt / 72 * dpi) * (height_pt / 72 * dpi)
-        if pixels > MAX_OCR_PIXELS:
-            dpi = int(dpi * (MAX_OCR_PIXELS / pixels) ** 0.5)
-        image = page.render(scale=dpi / 72, grayscale=True).to_pil()
-        try:
-            lines, how = read_page_image(image, number)     # straightened / turned when needed
-        except OcrUnavailable as exc:
-            notes.append(f"page {number}: no text layer and OCR is unavailable: {exc}")
-            return PageText(number, [], ocr=True)
-        notes.append(f"page {number}: no text layer; read by OCR at {dpi} dpi" + "".join(f"; {h}" for h in how))
-        return PageText(number, lines, ocr=True)
+    if b"%PDF-" not in data[:PDF_MAGIC_WINDOW]:
+        raise ParseError(f"{CORRUPT}: no %PDF header", path=display)
+    if b"%%EOF" not in data[-EOF_WINDOW:]:
+        raise ParseError(f"{CORRUPT}: no %%EOF marker at the end (the file was cut short)",
+                         path=display, hint="download or scan the bill again")
+    try:
+        doc = _open_document(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise InputError(ENCRYPTED, path=display,
+                             hint="save an unprotected copy (print to PDF) and read that") from exc
+        raise ParseError(f"{CORRUPT}: {msg}", path=display) from exc
+    pages: list[PageText] = []
+    notes: list[str] = []
+    helper = None                    # a PdfDocument of the same bytes, for the pages to OCR
+    count = raw.FPDF_GetPageCount(doc)
+    if count > MAX_PAGES:
+        raw.FPDF_CloseDocument(doc)
+        raise ParseError(f"PDF has {count} pages; recon reads bill files of up to {MAX_PAGES} pages",
+                         path=display, hint="split the file, or keep only the bills")
+    ocr_done = 0
+    try:
+        for i in range(count):
+            try:
+                lines = _page_rows(doc, i)
+            except pdfium.PdfiumError as exc:
+                raise ParseError(f"{CORRUPT}: page {i + 1}: {exc}", path=display, page=i + 1) from exc
+            if _has_text("".join(ln.text for ln in lines)):
+                pages.append(PageText(i + 1, lines))
+            elif ocr and ocr_done >= MAX_OCR_PAGES:
+                notes.append(f"page {i + 1}: no text layer, and {MAX_OCR_PAGES} scanned pages were already "
+                             "read from this file: not read")
+                pages.append(PageText(i + 1, []))
+            elif ocr:
+                if helper is None:
+                    helper = pdfium.PdfDocument(data)
+                page = helper[i]
+                ocr_done += 1
+                pages.append(_ocr_page(page, i + 1, notes))
+                page.close()
+            else:
+                notes.append(f"page {i + 1}: no text layer (OCR disabled); page skipped")
+                pages.append(PageText(i + 1, []))
+    finally:
+        if helper is not None:
+            helper.close()
+        raw.FPDF_CloseDocument(doc)
+    return pages, notes
+
+def _ocr_page(page: Any, number: int, notes: list[str]) -> PageText:
+    from recon.importers.bills.ocr import OcrUnavailable, read_page_image
+
+    width_pt, height_pt = page.get_size()
+    if max(width_pt, height_pt) > MAX_PAGE_INCHES * 72:
+        notes.append(f"page {number}: {width_pt / 72:.0f} x {height_pt / 72:.0f} inches, larger than any "
+                     "bill page: not read")
+        return PageText(number, [], ocr=True)
+    dpi = _render_dpi(page)
+    pixels = (width_pt / 72 * dpi) * (height_pt / 72 * dpi)
+    if pixels > MAX_OCR_PIXELS:
+        dpi = int(dpi * (MAX_OCR_PIXELS / pixels) ** 0.5)
+    image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    try:
+        lines, how = read_page_image(image, number)     # straightened / turned when needed
+    except OcrUnavailable as exc:
+        notes.append(f"page {number}: no text layer and OCR is unavailable: {exc}")
+        return PageText(number, [], ocr=True)
+    notes.append(f"page {number}: no text layer; read by OCR at {dpi} dpi" + "".join(f"; {h}" for h in how))
+    return PageText(number, lines, ocr=True)
 
 
 def _has_text(text: str) -> bool:
