@@ -63,3 +63,13 @@ def test_a_rejected_value_is_shown_cut_to_a_readable_length():
     err = InputError("could not parse amount", path="bank.csv", line=7, value="9" * 100_000)
     text = str(err)
     assert len(text) < 400 and "(100,000 characters)" in text
+
+
+def test_an_ofx_file_over_its_bound_is_refused_with_a_message(tmp_path, monkeypatch):
+    import recon.importers.ofx.importer as ofx
+
+    monkeypatch.setattr(ofx, "MAX_OFX_BYTES", 1 << 20)
+    f = tmp_path / "big.ofx"
+    f.write_text("OFXHEADER:100\nDATA:OFXSGML\n\n<OFX>" + "<STMTTRN><TRNAMT>-1.00</STMTTRN>\n" * 40_000 + "</OFX>")
+    with pytest.raises(ParseError, match="OFX file of 1 MiB; recon reads OFX files of up to 1 MiB"):
+        ofx.OfxImporter().extract(f, "big.ofx")
