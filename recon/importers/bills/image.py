@@ -22,7 +22,7 @@ from pathlib import Path
 from recon.errors import InputError, ParseError
 from recon.importers.bills.guard import shared_reader
 from recon.importers.bills.importer import PagedBillImporter
-from recon.importers.bills.pages import PageText
+from recon.importers.bills.pages import Flat, PageText, flatten, unflatten
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,11 @@ class BillImageImporter(PagedBillImporter):
 
     def _extract_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
         """The image's pages, read in the bounded child (guard.py) that every importer shares."""
-        return shared_reader(_ocr_frames)(data, display, display=display)
+        return unflatten(shared_reader(_ocr_frames_flat)(data, display, display=display))
+
+
+def _ocr_frames_flat(data: bytes, display: str) -> Flat:
+    return flatten(*_ocr_frames(data, display))
 
 
 def _ocr_frames(data: bytes, display: str) -> tuple[list[PageText], list[str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recon.importers.bills.lines import Found, Line
+from recon.model import fast_constructor
 
 CACHE_FORMAT = "bill_pdf/2"     # the cached pages' JSON layout (bump on any change to it or to the lines)
 
@@ -38,6 +39,23 @@ class BillPages:
     @property
     def has_coupon(self) -> bool:
         return any(p.coupon_from < len(p.page.lines) for p in self.pages)
+
+
+Flat = tuple[list[tuple[int, bool, list[tuple[str, tuple, tuple]]]], list[str]]
+
+
+def flatten(pages: list[PageText], notes: list[str]) -> Flat:
+    """Pages as plain tuples, to send from the reading child (guard.py): a frozen slots dataclass
+    unpickles through Python-level code, tuples at C speed (0.12 against 0.03 ms a bill page)."""
+    return [(p.number, p.ocr, [(ln.text, ln.words, ln.cells) for ln in p.lines]) for p in pages], notes
+
+
+_new_line = fast_constructor(Line)
+
+
+def unflatten(flat: Flat) -> tuple[list[PageText], list[str]]:
+    pages, notes = flat
+    return [PageText(n, [_new_line(t, n, w, c) for t, w, c in lines], ocr) for n, ocr, lines in pages], notes
 
 
 def pages_to_json(pages: list[PageText], notes: list[str]) -> bytes:

@@ -22,7 +22,7 @@ from recon.errors import InputError, ParseError
 from recon.importers.bills.guard import shared_reader
 from recon.importers.bills.importer import PagedBillImporter
 from recon.importers.bills.lines import Line, new_line
-from recon.importers.bills.pages import PageText
+from recon.importers.bills.pages import Flat, PageText, flatten, unflatten
 from recon.importers.bills.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,11 @@ class BillPdfImporter(PagedBillImporter):
 
     def _extract_pages(self, data: bytes, display: str) -> tuple[list[PageText], list[str]]:
         """The file's pages, read in the bounded child (guard.py) that every importer shares."""
-        return shared_reader(read_pdf_pages)(data, display, self.ocr, display=display)
+        return unflatten(shared_reader(_read_pdf_flat)(data, display, self.ocr, display=display))
+
+
+def _read_pdf_flat(data: bytes, display: str, ocr: bool) -> Flat:
+    return flatten(*read_pdf_pages(data, display, ocr))
 
 
 def read_pdf_pages(data: bytes, display: str, ocr: bool) -> tuple[list[PageText], list[str]]:
