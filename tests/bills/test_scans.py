@@ -8,6 +8,7 @@ turned, thresholded, cropped, blurred and noised with Pillow/numpy.
 from __future__ import annotations
 
 import io
+from decimal import Decimal as D
 from pathlib import Path
 
 import numpy as np
@@ -288,3 +289,30 @@ def test_upright_page_costs_one_ocr_pass_and_the_cache_none(tmp_path: Path,
     again = read_image(path, cache=cache)        # same bytes: lines from the cache, no OCR
     assert len(calls()) == 1
     assert_same_bill(again.bills[0], bill)
+
+
+# ---------------------------------------------------------------- an uncertain amount against two witnesses
+
+@pytest.mark.parametrize("coupon, coupon_conf, replaced", [
+    (D("412.00"), 95.0, True),     # the coupon and the sums agree: they outweigh the uncertain reading
+    (D("400.00"), 95.0, False),    # the coupon disagrees with the sums: nothing to prefer
+    (D("412.00"), 50.0, False),    # the coupon was itself uncertain
+    (None, 0.0, False),            # no coupon
+])
+def test_an_uncertain_amount_due_gives_way_to_the_coupon_and_the_sums_when_they_agree(coupon, coupon_conf,
+                                                                                     replaced):
+    from recon.importers.bills.build import _two_witnesses
+
+    misread = health_bill(amount_due=D("4712.00"))      # a speck read 412.00 as 4712.00
+    warnings: list[str] = []
+    conf = {"amount_due": 77.0, "coupon.amount_due": coupon_conf}
+    got = _two_witnesses(misread, {"amount_due": coupon} if coupon else {}, conf, warnings)
+    assert got.amount_due == (D("412.00") if replaced else D("4712.00"))
+    assert bool(warnings) is replaced
+
+
+def test_a_confident_amount_due_is_never_replaced():
+    from recon.importers.bills.build import _two_witnesses
+
+    bill = health_bill(amount_due=D("4712.00"))
+    assert _two_witnesses(bill, {"amount_due": D("412.00")}, {"amount_due": 96.0}, []) is bill

@@ -23,6 +23,7 @@ from recon.importers.bills.validate import (
     INCONSISTENT,
     OCR_CONFIDENCE_MIN,
     UNREAD_LINES,
+    expected_amount_due,
     low_confidence,
     validate_bill,
 )
@@ -81,8 +82,24 @@ def build_bill(g: BillPages, display: str) -> Bill:
         members=tuple(values.get("members") or ()),
         warnings=tuple(warnings),
     )
+    if conf:
+        bill = _two_witnesses(bill, r.coupon, conf, warnings)
     warnings.extend(validate_bill(bill, coupon=r.coupon, repeats=r.repeats, confidence=conf))
     return _replace_warnings(bill, tuple(dict.fromkeys(warnings)))
+
+
+def _two_witnesses(bill: Bill, coupon: dict[str, Any], conf: dict[str, float], warnings: list[str]) -> Bill:
+    """An amount due that OCR read under the confidence threshold, where the coupon and the bill's
+    own sums agree on another figure, is that figure: two readings that agree outweigh one that is
+    uncertain (a speck on a scan read 412.00 as 4712.00). The warning says what was replaced."""
+    read, other = bill.amount_due, coupon.get("amount_due")
+    if conf.get("amount_due", 100.0) >= OCR_CONFIDENCE_MIN or other is None or other == read:
+        return bill
+    if conf.get("coupon.amount_due", 100.0) < OCR_CONFIDENCE_MIN or expected_amount_due(bill) != other:
+        return bill
+    warnings.append(f"amount_due read as {_show(read)} with OCR confidence {conf['amount_due']:.0f}; the coupon "
+                    f"and the bill's own sums both give {_show(other)}, which is used")
+    return replace(bill, amount_due=other)
 
 
 def _collect(g: BillPages) -> _Readings:
