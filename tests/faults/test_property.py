@@ -115,11 +115,15 @@ def test_a_cut_at_every_byte_of_the_last_transactions_misreads_nothing(world, na
 
 
 @pytest.mark.parametrize("name", FILES[:3])
-def test_a_control_byte_in_every_place_of_a_connector_row_misreads_nothing(world, name):
+@pytest.mark.parametrize("where", ["first line", "a Connector row"])
+def test_a_control_byte_in_every_place_of_a_line_misreads_nothing(world, name, where):
     original = (SAMPLES / name).read_bytes()
     text = original.upper()
-    at = max(text.find(b"COMMONWEALTH HEA"), text.find(b"HEALTH CONNECTOR"))
-    start = text.rfind(b"\n", 0, at) + 1
-    end = text.find(b"\n", at)
+    if where == "first line":                                   # the header (or the OFX header)
+        start, end = 0, text.find(b"\n")
+    else:
+        at = max(text.find(b"COMMONWEALTH HEA"), text.find(b"HEALTH CONNECTOR"))
+        start, end = text.rfind(b"\n", 0, at) + 1, text.find(b"\n", at)
     for i in range(start, end):
-        check_damage(world, name, original[:i] + b"\x1a" + original[i + 1:], others=False)
+        for byte in (b"\x00", b"\x1a"):
+            check_damage(world, name, original[:i] + byte + original[i + 1:], others=False)

@@ -40,7 +40,10 @@ _new_source = fast_constructor(Source)
 
 def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     """Apply a Layout to every row after the header (but a last row the file ends inside)."""
-    damaged = damaged_layout_line(rows.cells[:lay.start], rows.lines[:lay.start])
+    # The header and the lines above it; with no header found, the first line (a damaged header
+    # is not recognised as one, and its file would be read by another layout).
+    upto = lay.start or 1
+    damaged = damaged_layout_line(rows.cells[:upto], rows.lines[:upto])
     if damaged is not None:
         raise damaged_layout_error(*damaged, display)
     reader = _RowReader(lay, display)
