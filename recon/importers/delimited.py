@@ -108,6 +108,7 @@ class Rows:
     total_lines: int
     cut: bool = False        # the text ends without a line break: its last row may be cut short
     cut_line: int | None = None   # a last line left out because the file ends inside a quoted field
+    ends_quoted: bool = False     # the text ends with a closing quote (its last field is whole)
 
 
 def split_rows(text: str, delimiter: str) -> Rows:
@@ -159,7 +160,7 @@ def _split(text: str, delimiter: str, escapechar: str | None) -> Rows:
         cells.pop()
         starts.pop()
     return Rows(cells, starts, delimiter, "", text.count("\n") + (0 if text.endswith("\n") else 1),
-                bool(text) and not text.endswith("\n"))
+                bool(text) and not text.endswith("\n"), ends_quoted=text.rstrip(" \t").endswith('"'))
 
 
 def read_rows(data: bytes, delimiter: str | None = None, encoding: str | None = None) -> Rows:
@@ -175,23 +176,38 @@ def read_rows(data: bytes, delimiter: str | None = None, encoding: str | None = 
             pass
     delim = delimiter or sniff_delimiter(text.split("\n", SNIFF_LINES)[:SNIFF_LINES])
     rows = split_rows(text, delim)
-    return Rows(rows.cells, rows.lines, delim, codec, rows.total_lines, rows.cut, rows.cut_line)
+    return Rows(rows.cells, rows.lines, delim, codec, rows.total_lines, rows.cut, rows.cut_line, rows.ends_quoted)
 
 
 _WHOLE_AMOUNT = re.compile(r"\d[.,]\d{2}\)?\s*(?:CR|DR|-)?$", re.IGNORECASE)
 
 
-def last_row_cut(items: list[tuple[list[str], int]], header: list[str] | None) -> bool:
-    """Whether the last row of a file that ends without a line break was cut: fewer cells than the
-    header, or a last cell without the cents every other row's last cell shows."""
+def last_row_cut(items: list[tuple[list[str], int]], header: list[str] | None, ends_quoted: bool = False) -> bool:
+    """Whether the last row of a file that ends without a line break was cut, so that it is not read:
+    fewer cells than the header; a last cell left empty in a column the other rows fill; a last cell
+    without the cents every other row's last cell shows; a last number shorter than every other
+    number of its column (a check number). A quoted last field is bounded by its closing quote; an
+    unquoted free-text one is read (nothing bounds it; the date and amount before it are whole)."""
     last = items[-1][0]
     if header is not None and len(last) < len(header):
         return True
-    others = [r[-1].strip() for r, _ in items[:-1] if r and r[-1].strip()]
-    if len(others) < 3 or not last or not last[-1].strip():
+    if header is not None and [c.strip() for c in last] == [c.strip() for c in header]:
+        return False                   # the header repeated: its reader says so
+    cell = last[-1].strip() if last else ""
+    others = [r for r, _ in items[:-1] if r]
+    if not cell:
+        filled = [bool(r[len(last) - 1].strip()) for r in others if len(r) >= len(last)]
+        return sum(filled) > 0.1 * len(filled) if filled else False
+    if ends_quoted:
         return False
-    whole = sum(bool(_WHOLE_AMOUNT.search(c)) for c in others)
-    return whole >= 0.9 * len(others) and not _WHOLE_AMOUNT.search(last[-1].strip())
+    ends = [r[-1].strip() for r in others if r[-1].strip()]
+    whole = sum(bool(_WHOLE_AMOUNT.search(c)) for c in ends)
+    if len(ends) >= 3 and whole >= 0.9 * len(ends):
+        return not _WHOLE_AMOUNT.search(cell)
+    if cell.isdigit():                 # a number shorter than every other number of its column
+        col = [c for r in others if len(r) >= len(last) and (c := r[len(last) - 1].strip()).isdigit()]
+        return len(col) >= 2 and len(cell) < min(map(len, col))
+    return False                       # free text: nothing bounds it (the date and amount before it are whole)
 
 
 def clean_cell(s: str) -> str:

@@ -68,3 +68,17 @@ def test_a_bank_export_cut_at_every_byte_of_its_last_line_never_misreads_it(tmp_
         f.write_bytes(data[:cut])
         got = _records(f)
         assert got == intact or got == intact[:-1], (cut, data[start:cut])
+
+
+def test_a_check_number_cut_at_the_end_of_a_file_is_not_read_as_another_number(tmp_path: Path):
+    # The file ends inside the last row's check number ("1043" cut to "1"): no check 1 is invented.
+    head = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+    rows = "".join(f'CHECK,0{m}/18/2026,"CHECK 104{m}",-412.00,CHECK_PAID,1000.00,104{m}\n' for m in range(1, 5))
+    f = tmp_path / "bank.csv"
+    f.write_text(head + rows + 'CHECK,05/18/2026,"CHECK 1045",-412.00,CHECK_PAID,1000.00,1')
+    records = _records(f)
+    assert len(records) == 4
+    from recon.importers.csv import CsvBankImporter
+
+    notes = CsvBankImporter().extract(f, "bank.csv").notes
+    assert any(n.startswith("line 6: the file ends inside this row") for n in notes)

@@ -51,10 +51,10 @@ def read_records(rows: Rows, lay: Layout, display: str) -> ImportResult:
     if rows.cut_line is not None:
         reader.notes.append(f"line {rows.cut_line}: the file ends inside this row (an unfinished quoted "
                             "field): not read, the file may be cut off")
-    elif rows.cut and items and last_row_cut(items, rows.cells[lay.start - 1] if lay.start else None):
+    elif rows.cut and items and last_row_cut(items, rows.cells[lay.start - 1] if lay.start else None, rows.ends_quoted):
         row, line = items.pop()
         reader.notes.append(f"line {line}: the file ends inside this row (no line break after it, and "
-                            f"its last field is shorter than the others): not read, the file may be cut "
+                            f"nothing shows its last field is whole): not read, the file may be cut "
                             f"off: {delimited_text(row)[:60]!r}")
     for row, line in items:
         reader.read(row, line)

@@ -153,10 +153,10 @@ def _whole_rows(rows: Rows, body: list[tuple[int, list[str]]], header: list[str]
     if rows.cut_line is not None:
         notes.append(f"line {rows.cut_line}: the file ends inside this row (an unfinished quoted field): "
                      "not read, the file may be cut off")
-    elif rows.cut and body and last_row_cut([(r, ln) for ln, r in body], header):
+    elif rows.cut and body and last_row_cut([(r, ln) for ln, r in body], header, rows.ends_quoted):
         line, row = body.pop()
-        notes.append(f"line {line}: the file ends inside this row (no line break after it, and its last "
-                     f"field is shorter than the others): not read, the file may be cut off: "
+        notes.append(f"line {line}: the file ends inside this row (no line break after it, and nothing "
+                     f"shows its last field is whole): not read, the file may be cut off: "
                      f"{','.join(row)[:60]!r}")
     whole = []
     for line, row in body:
