@@ -77,8 +77,6 @@ def _receive(fd: int, deadline: float | None) -> bytes | None:
 
 def _serve(fn: Callable[..., Any], requests: int, replies: int, memory: int) -> None:
     """The child: limit memory, then answer each request ("ok", value) / ("error", exc) until EOF."""
-    if isinstance(fn, weakref.WeakMethod):
-        fn = fn()                        # alive: the child is a copy of the process that holds it
     try:
         os.setpgid(0, 0)                 # tesseract started from here is stopped with the child
         faulthandler.disable()           # pdfium aborts when an allocation fails: no dump, no core file
@@ -122,10 +120,9 @@ def _stop(pid: int, fds: tuple[int, ...]) -> int:
 
 
 class BoundedReader:
-    """``reader(*args, display=...)`` runs ``fn(*args)`` in the child, within the bounds. ``fn`` may be
-    a ``weakref.WeakMethod``, so that an importer holding its reader is not kept alive by it."""
+    """``reader(*args, display=...)`` runs ``fn(*args)`` in the child, within the bounds."""
 
-    def __init__(self, fn: Callable[..., Any] | weakref.WeakMethod, memory: int = MEMORY_BYTES, seconds: float = SECONDS) -> None:
+    def __init__(self, fn: Callable[..., Any], memory: int = MEMORY_BYTES, seconds: float = SECONDS) -> None:
         self.fn, self.memory, self.seconds = fn, memory, seconds
         self._child: tuple[int, int, int] | None = None      # pid, requests fd, replies fd
         self._finalizer: weakref.finalize | None = None
@@ -156,19 +153,20 @@ class BoundedReader:
 
     def __call__(self, *args: Any, display: str) -> Any:
         if not hasattr(os, "fork"):
-            fn = self.fn() if isinstance(self.fn, weakref.WeakMethod) else self.fn
-            return fn(*args)
+            return self.fn(*args)
         _, requests, replies = self._child or self._start()
+        deadline = time.monotonic() + self.seconds
         try:
             _send(requests, pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
-            reply = _receive(replies, time.monotonic() + self.seconds)
+            reply = _receive(replies, deadline)
         except OSError:                  # the child is gone (a broken pipe)
             reply = None
         except BaseException:            # interrupted: the child's answer would be out of step
             self.close()
             raise
         if reply is None:
-            status, timed_out = self._end_failed()
+            timed_out = time.monotonic() >= deadline
+            status = self.close() if timed_out else self._reap()
             raise _failure(display, status, self.memory, self.seconds if timed_out else None)
         kind, value = pickle.loads(reply)
         if kind == "ok":
@@ -178,23 +176,19 @@ class BoundedReader:
             raise _failure(display, 0, self.memory, None)
         raise value
 
-    def _end_failed(self) -> tuple[int, bool]:
-        """After no answer: the child's wait status, and whether it was still running (timed out)."""
-        assert self._child is not None
-        pid = self._child[0]
-        try:
-            done, status = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done, status = pid, 0
-        if done == 0:                    # still running: past the time limit
-            return self.close(), True
-        if self._finalizer is not None:
-            self._finalizer.detach()
-        for fd in self._child[1:]:
+    def _reap(self) -> int:
+        """After the child closed its pipe (it is ending): its wait status, once it has ended."""
+        assert self._child is not None and self._finalizer is not None
+        pid, *fds = self._child
+        self._finalizer.detach()
+        self._child = self._finalizer = None
+        for fd in fds:
             _PIPES.discard(fd)
             os.close(fd)
-        self._child = self._finalizer = None
-        return status, False
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            return 0
 
 
 _SHARED: dict[Callable[..., Any], BoundedReader] = {}
