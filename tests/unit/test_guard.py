@@ -80,3 +80,20 @@ def test_dropping_a_reader_ends_its_child():
     del reader
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_hard_memory_limit_below_the_bound_is_kept_and_files_are_still_read():
+    # A container may set a hard address-space limit; the child lowers only its soft limit.
+    import resource
+    import subprocess
+    import sys
+
+    code = ("import resource, os\n"
+            "from recon.importers.bills.guard import BoundedReader\n"
+            "size = int(open('/proc/self/statm').read().split()[0]) * os.sysconf('SC_PAGE_SIZE')\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (size + (768 << 20), size + (768 << 20)))\n"
+            "print(BoundedReader(len)(b'abc', display='x'))\n")
+    if not hasattr(resource, "RLIMIT_AS"):
+        pytest.skip("no RLIMIT_AS on this platform")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert res.returncode == 0 and res.stdout.strip() == "3", res.stdout + res.stderr

@@ -75,15 +75,27 @@ def _receive(fd: int, deadline: float | None) -> bytes | None:
     return None if header is None else _read(fd, _HEADER.unpack(header)[0], deadline)
 
 
+def _limit(which: int, value: int) -> None:
+    """Lower a soft limit to ``value`` (never above the hard limit, which a process may not raise)."""
+    try:
+        _soft, hard = resource.getrlimit(which)
+        resource.setrlimit(which, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
+    except (OSError, ValueError):       # a platform without this limit: the time bound still holds
+        pass
+
+
 def _serve(fn: Callable[..., Any], requests: int, replies: int, memory: int) -> None:
     """The child: limit memory, then answer each request ("ok", value) / ("error", exc) until EOF."""
     try:
-        os.setpgid(0, 0)                 # tesseract started from here is stopped with the child
+        try:
+            os.setpgid(0, 0)             # tesseract started from here is stopped with the child
+        except OSError:
+            pass
         faulthandler.disable()           # pdfium aborts when an allocation fails: no dump, no core file
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        _limit(resource.RLIMIT_CORE, 0)
         size = _address_space()
         if size is not None:
-            resource.setrlimit(resource.RLIMIT_AS, (size + memory, size + memory))
+            _limit(resource.RLIMIT_AS, size + memory)
         while (request := _receive(requests, None)) is not None:
             try:
                 payload: tuple = ("ok", fn(*pickle.loads(request)))
