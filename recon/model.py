@@ -74,6 +74,9 @@ class BillPayment:
     description: str = ""
 
 
+OCR_CONFIDENCE_MIN = 80.0   # tesseract word confidence (0-100) under which a bill field is uncertain
+
+
 @dataclass(frozen=True, slots=True)
 class Bill:
     """One Connector bill, as read from a PDF (fields the bill does not show are None)."""
@@ -104,6 +107,14 @@ class Bill:
     copies: tuple[Source, ...] = ()             # the same bill read again from other files/pages
     confidence: tuple[tuple[str, float], ...] = ()  # per-field confidence (OCR); empty = text layer
     derived: tuple[str, ...] = ()    # fields computed from the bill's arithmetic rather than read
+
+    def uncertain(self, *names: str) -> list[str]:
+        """The fields among ``names`` that OCR read under OCR_CONFIDENCE_MIN (none on a text layer):
+        no finding rests on them; the bill's warnings name them."""
+        if not self.confidence:
+            return []
+        conf = dict(self.confidence)
+        return [n for n in names if n in conf and conf[n] * 100 < OCR_CONFIDENCE_MIN]
 
     @property
     def subsidy(self) -> Decimal | None:

@@ -441,3 +441,21 @@ def test_a_fee_in_a_cycle_that_was_paid_is_no_returned_payment():
         debit 2026-04-28 35.00 {FEE}
     """).run(date(2026, 5, 10))
     assert types(r) == []
+
+
+# ---------------------------------------------------------------- no finding rests on a figure OCR was unsure of
+
+@pytest.mark.parametrize("confidence, expected", [
+    (0.77, []),                                                       # under the threshold: no finding
+    (0.95, ["autopay_amount_mismatch", "balance_discrepancy"]),       # read with confidence: evidence
+])
+def test_no_finding_rests_on_an_amount_ocr_was_unsure_of(confidence, expected):
+    s = Scenario(HEALTH + THREE_PAID + "autopay H 2026-04-23 412.00\n")
+    imports = s.imports()
+    (inp, res), = [(i, r) for i, r in imports if r.kind == "bill_pdf"]
+    bills = tuple(replace(b, amount_due=D("4712.00"), confidence=(("amount_due", confidence),))
+                  if b.coverage_month == "2026-04" else b for b in res.bills)
+    imports = [(i, replace(r, bills=bills) if r is res else r) for i, r in imports]
+    r = reconcile(imports, date(2026, 5, 10), s.config())
+    got = sorted({f.type for f in r.report.findings if f.coverage_month == "2026-04"})
+    assert got == expected

@@ -25,13 +25,13 @@ from typing import Any
 
 from recon.dates import coverage_month_for_bill
 from recon.importers.bills.values import BILLING_ACCOUNT_RE, ENROLLMENT_ID_RE, SUBSCRIBER_ID_RE
-from recon.model import Bill
+from recon.model import OCR_CONFIDENCE_MIN, Bill
 from recon.money import format_money
 
-# Below this tesseract word confidence (0-100) a field counts as uncertain: it is named in a
-# warning instead of being trusted silently. 80 sits under what clean 200-300 dpi scans give
-# (89-96 on the test bills) and above the 40-60 seen on smudged or confused words ("ReflD").
-OCR_CONFIDENCE_MIN = 80.0
+# OCR_CONFIDENCE_MIN (recon.model): below this tesseract word confidence (0-100) a field counts as
+# uncertain: it is named in a warning, and no finding rests on it. 80 sits under what clean
+# 200-300 dpi scans give (89-96 on the test bills) and above the 40-60 seen on smudged or confused
+# words ("ReflD").
 DUE_DAY_OF_MONTH = 23
 INCONSISTENT = "bill is internally inconsistent"
 # A bill with amount lines whose label was not read carries a warning starting so; its arithmetic is
