@@ -7,6 +7,7 @@ cashed is medium.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import timedelta
 from decimal import Decimal
 from itertools import groupby
@@ -97,18 +98,24 @@ def find_fee_only_returns(ctx: CheckContext) -> list[Finding]:
     """A payment that came back with only the bank's fee to show (domain.md: "the debit never posts
     and only the fee shows"): a fee naming the Connector with no Connector debit of that account in
     the days before it and no return already paired near it, in the cycle of a bill left unpaid."""
+    if not ctx.bank_fees:
+        return []
     out: list[Finding] = []
     seen: set[str] = set()
-    paired = [d for pair in ctx.match.returns for d in (pair[0].date, pair[1].date)]
+    paired = sorted(d for pair in ctx.match.returns for d in (pair[0].date, pair[1].date))
+    accounts = _FeeAccounts(ctx)
+    debits = sorted((t.date, ctx.match.account_of.get(t.id)) for t in ctx.transactions if t.amount < 0)
+    debit_dates = [d for d, _ in debits]
     for fee in sorted(ctx.bank_fees, key=attrgetter("date")):
-        if any(abs(d - fee.date) <= FEE_WINDOW for d in paired):
+        k = bisect_left(paired, fee.date - FEE_WINDOW)
+        if k < len(paired) and paired[k] <= fee.date + FEE_WINDOW:
             continue                    # the fee of a return already reported
-        state = _fee_bill(ctx, fee)
+        state = accounts.bill_of(fee)
         if state is None or state.ref.id in seen or state.paid_on_time >= state.charge:
             continue
         account = state.bill.billing_account
-        if any(t.amount < 0 and fee.date - FEE_WINDOW <= t.date <= fee.date
-               and ctx.match.account_of.get(t.id) in (account, None) for t in ctx.transactions):
+        window = debits[bisect_left(debit_dates, fee.date - FEE_WINDOW):bisect_right(debit_dates, fee.date)]
+        if any(a in (account, None) for _, a in window):
             continue                    # a debit posted: the fee is not for one that never did
         seen.add(state.ref.id)
         where = f"{fee.source.path}:{fee.source.line or fee.source.fitid}"
@@ -122,22 +129,32 @@ def find_fee_only_returns(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _fee_bill(ctx: CheckContext, fee) -> BillState | None:
-    """The bill whose cycle a fee fell in: of the account the fee names (a billing account or
-    enrollment id in its text), or of the only account; the latest bill issued by the fee's date."""
-    states = list(ctx.match.states.values())
-    digits = set(re.findall(r"\d{6,}", fee.description))
+class _FeeAccounts:
+    """The bills by account, and the numbers that name an account (its billing account number, the
+    digits of its enrollment id), built once for all the fees of a run."""
 
-    def named(b) -> bool:
-        eid = "".join(ch for ch in (b.enrollment_id or "") if ch.isdigit())
-        return b.billing_account in digits or (len(eid) >= 6 and eid in digits)
+    def __init__(self, ctx: CheckContext) -> None:
+        self.by_account: dict[str, list[BillState]] = {}
+        self.named: dict[str, str] = {}
+        for s in ctx.match.states.values():
+            b = s.bill
+            self.by_account.setdefault(b.billing_account, []).append(s)
+            self.named[b.billing_account] = b.billing_account
+            eid = "".join(ch for ch in (b.enrollment_id or "") if ch.isdigit())
+            if len(eid) >= 6:
+                self.named[eid] = b.billing_account
 
-    accounts = {s.bill.billing_account for s in states if named(s.bill)} or {s.bill.billing_account for s in states}
-    if len(accounts) != 1:
-        return None
-    (account,) = accounts
-    cands = [s for s in states if s.bill.billing_account == account and s.bill.bill_date <= fee.date]
-    return max(cands, key=lambda s: (s.bill.bill_date, s.ref.id), default=None)
+    def bill_of(self, fee) -> BillState | None:
+        """The bill whose cycle a fee fell in: of the account the fee names, or of the only account;
+        the latest bill issued by the fee's date."""
+        accounts = {self.named[d] for d in re.findall(r"\d{6,}", fee.description) if d in self.named}
+        if not accounts and len(self.by_account) == 1:
+            accounts = set(self.by_account)
+        if len(accounts) != 1:
+            return None
+        (account,) = accounts
+        cands = [s for s in self.by_account[account] if s.bill.bill_date <= fee.date]
+        return max(cands, key=lambda s: (s.bill.bill_date, s.ref.id), default=None)
 
 
 def returned_bill(ctx: CheckContext, debit) -> BillState | None:

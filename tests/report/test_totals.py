@@ -30,16 +30,19 @@ def _overview_row(html: str, account: str) -> dict[str, str]:
     return rows[0]
 
 
-@pytest.fixture(scope="module")
-def second_draw_kept():
-    """AutoPay paid the February bill, then a web payment paid it again; no later bill, no refund."""
-    s = Scenario("""
+SECOND_DRAW = """
         account H 712345678 412.00
         bills H 2026-01..2026-02
         autopay H 2026-01-23 412.00
         autopay H 2026-02-23 412.00
         web H 2026-02-25 412.00
-    """)
+"""
+
+
+@pytest.fixture(scope="module")
+def second_draw_kept():
+    """AutoPay paid the February bill, then a web payment paid it again; no later bill, no refund."""
+    s = Scenario(SECOND_DRAW)
     return s.run(as_of=date(2026, 3, 10)).report
 
 
@@ -63,14 +66,7 @@ def test_a_kept_second_draw_is_held_not_hidden(second_draw_kept):
 
 
 def test_a_refunded_second_draw_is_not_held():
-    s = Scenario("""
-        account H 712345678 412.00
-        bills H 2026-01..2026-02
-        autopay H 2026-01-23 412.00
-        autopay H 2026-02-23 412.00
-        web H 2026-02-25 412.00
-        refund H 2026-03-05 412.00
-    """)
+    s = Scenario(SECOND_DRAW + "refund H 2026-03-05 412.00\n")
     r = s.run(as_of=date(2026, 3, 10)).report
     m = account_money(r)[HEALTH]
     assert (m.drawn, m.refunded, m.held, m.second_draws) == (D("1236.00"), D("412.00"), D(0), D(0))

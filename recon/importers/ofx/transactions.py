@@ -60,15 +60,21 @@ def read_statements(text: str, display: str, nl: str) -> ImportResult:
 def _check_structure(text: str, display: str, nl: str) -> None:
     """A control character outside the transaction blocks (in the header, the account, the balances:
     what every transaction is read with) rejects the file, naming the line. One inside a block only
-    leaves that block out (see walk); NULs after the document or at a line's end are padding."""
+    leaves that block out (see walk); NULs after the document or at a line's end are padding.
+    Linear: a control character inside a block moves the search past that block's end."""
     end = text.upper().rfind("</OFX>")
-    for m in CONTROL.finditer(text):
+    m = CONTROL.search(text)
+    while m is not None:
         p = m.start()
         if 0 <= end < p:
-            break
+            return
         if m.group() == "\x00" and text[p + 1:p + 2] in ("", "\r", "\n", "\x00"):
+            m = CONTROL.search(text, p + 1)
             continue
-        if text.rfind("<STMTTRN>", 0, p) > text.rfind("</STMTTRN>", 0, p):
+        opened = text.rfind("<STMTTRN>", 0, p)
+        if opened > text.rfind("</STMTTRN>", 0, p):
+            close = text.find("</STMTTRN>", p)
+            m = CONTROL.search(text, close) if close >= 0 else None
             continue
         raise damaged_layout_error(text.count(nl, 0, p) + 1, m.group(), display)
 

@@ -105,8 +105,9 @@ class CheckRegisterImporter:
                 for k in range(hidx + 1, len(rows.cells))]
         notes = [f"line {ln}: blank line skipped" for ln, r in body if not any(r)]
         body = [(ln, r) for ln, r in body if any(r)]
-        damaged = {rows.lines[k] for k in range(hidx + 1, len(rows.cells)) if has_control(" ".join(rows.cells[k]))}
-        body, more = _whole_rows(rows, body, header, damaged)
+        damaged_rows = {rows.lines[k]: text for k in range(hidx + 1, len(rows.cells))
+                        if has_control(text := " ".join(rows.cells[k]))}
+        body, more = _whole_rows(rows, body, header, damaged_rows)
         notes += more
         dj = roles["date"]
         toks = [tokenize_date(r[dj]) for _, r in body if dj < len(r) and r[dj]]
@@ -145,7 +146,7 @@ class CheckRegisterImporter:
         return ImportResult(kind="check_register", checks=tuple(checks), notes=tuple(notes))
 
 
-def _whole_rows(rows: Rows, body: list[tuple[int, list[str]]], header: list[str], damaged: set[int]
+def _whole_rows(rows: Rows, body: list[tuple[int, list[str]]], header: list[str], damaged: dict[int, str]
                 ) -> tuple[list[tuple[int, list[str]]], list[str]]:
     """The rows that are whole and undamaged, and a note for each one left out: a row holding a
     control character (damaged bytes), and a last row the file ends inside (a download cut short)."""
@@ -161,7 +162,7 @@ def _whole_rows(rows: Rows, body: list[tuple[int, list[str]]], header: list[str]
     whole = []
     for line, row in body:
         if line in damaged:
-            notes.append(damaged_note(line, " ".join(rows.cells[rows.lines.index(line)])))
+            notes.append(damaged_note(line, damaged[line]))
         else:
             whole.append((line, row))
     return whole, notes
